@@ -1,0 +1,37 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { Runtime } from '#runtime';
+import { AppModule } from './app.module';
+import { AuthService } from './auth/auth.service';
+
+/** Builds the api application (used by main.ts and by tests that need the app in-process). */
+export async function createApiApp(runtime: Runtime): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(runtime), { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  const limit = runtime.config.api.bodyLimitBytes;
+  app.useBodyParser('json', { limit });
+  app.useBodyParser('urlencoded', { limit, extended: false });
+  app.enableCors({ origin: runtime.config.api.corsOrigins, credentials: false });
+  app.set('query parser', 'extended');
+
+  const doc = new DocumentBuilder()
+    .setTitle('BRAiN cluster backend')
+    .setDescription('Clusters of AI agents from YAML blueprints: spawn, scale, hibernate, cost, chat.')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  const document = SwaggerModule.createDocument(app, doc, { operationIdFactory: (_controller, method) => method });
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}
+
+export async function printFirstAdminKey(app: INestApplication): Promise<void> {
+  const token = await app.get(AuthService).ensureFirstAdminKey();
+  if (token) {
+    // Printed once, on the first start of a new system; only its hash is stored.
+    process.stdout.write(`\n  First admin API key (shown once, store it now):\n    ${token}\n\n`);
+  }
+}

@@ -1,0 +1,53 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { DatabaseModule } from '#db';
+import { QueueModule } from '#queue';
+import { RUNTIME, Runtime } from '#runtime';
+import { AuthModule } from './auth/auth.module';
+import { GlobalExceptionFilter } from './common/error.filter';
+import { requestId } from './common/request-id';
+import { createValidationPipe } from './common/validation';
+import { HealthController } from './health/health.controller';
+import { HealthService } from './health/health.service';
+import { ThrottleModule } from './throttle/throttle.module';
+
+@Global()
+@Module({})
+class RuntimeModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    return { module: RuntimeModule, providers: [{ provide: RUNTIME, useValue: runtime }], exports: [RUNTIME] };
+  }
+}
+
+/** The api process: HTTP only; background work is enqueued for the worker process. */
+@Module({})
+export class AppModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        RuntimeModule.forRoot(runtime),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: runtime.config.log.level,
+            genReqId: requestId,
+            customProps: (req) => ({ correlation_id: (req as { id?: unknown }).id }),
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/api/health' },
+            redact: ['req.headers.authorization'],
+          },
+        }),
+        DatabaseModule.forRoot(runtime.databaseUrl, 'brain-api'),
+        QueueModule.forRoot(runtime.queue),
+        AuthModule,
+        ThrottleModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        HealthService,
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: GlobalExceptionFilter },
+      ],
+    };
+  }
+}

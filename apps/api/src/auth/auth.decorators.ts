@@ -1,0 +1,17 @@
+import { SetMetadata } from '@nestjs/common';
+import { UserRole } from '#db';
+
+export const MIN_ROLE = 'auth:min-role';
+export const PUBLIC = 'auth:public';
+
+/** The smallest role allowed; without it GET needs viewer (or nothing, if anonymous reads are on) and writes need operator. */
+export const RequireRole = (role: UserRole) => SetMetadata(MIN_ROLE, role);
+
+/** No token needed at all (health, docs). A token that is sent must still be valid. */
+export const Public = () => SetMetadata(PUBLIC, true);
+
+export interface Principal {
+  keyId: string | null;
+  name: string;
+  role: UserRole;
+}

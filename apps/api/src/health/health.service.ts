@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { JobProducer, QueueName } from '#queue';
+import { RUNTIME, Runtime } from '#runtime';
+
+export interface DependencyCheck {
+  status: 'up' | 'down';
+  latency_ms: number;
+  detail?: string;
+}
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  version: string;
+  uptime_s: number;
+  checks: { database: DependencyCheck; redis: DependencyCheck };
+  queue_backend: 'redis' | 'postgres';
+}
+
+const TIMEOUT_MS = 2000;
+
+async function timed(fn: () => Promise<unknown>): Promise<DependencyCheck> {
+  const start = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      fn(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+      }),
+    ]);
+    return { status: 'up', latency_ms: Date.now() - start };
+  } catch (e) {
+    return { status: 'down', latency_ms: Date.now() - start, detail: e instanceof Error ? e.message : String(e) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+@Injectable()
+export class HealthService {
+  private readonly version = (require('../../../../../package.json') as { version: string }).version;
+
+  constructor(
+    @InjectDataSource() private readonly ds: DataSource,
+    private readonly jobs: JobProducer,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  async check(): Promise<HealthReport> {
+    const [database, redis] = await Promise.all([
+      timed(() => this.ds.query('SELECT 1')),
+      // "redis" is the queue store: Redis itself, or PostgreSQL when BullMQ runs on its PostgreSQL backend
+      timed(() => this.jobs.queue(QueueName.Spawn).getJobCounts('waiting')),
+    ]);
+    if (this.runtime.queue.kind === 'postgres' && redis.status === 'up') redis.detail = 'queues on PostgreSQL backend (Redis not used)';
+    return {
+      status: database.status === 'up' && redis.status === 'up' ? 'ok' : 'degraded',
+      version: this.version,
+      uptime_s: Math.round(process.uptime()),
+      checks: { database, redis },
+      queue_backend: this.runtime.queue.kind,
+    };
+  }
+}

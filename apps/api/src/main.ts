@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { ConfigError } from '#config';
+import { createLogger, prepareRuntime } from '#runtime';
+import { createApiApp, printFirstAdminKey } from './api.bootstrap';
+
+async function main() {
+  const log = createLogger('api');
+  const runtime = await prepareRuntime((m) => log.info(m));
+  const app = await createApiApp(runtime);
+  await app.listen(runtime.config.api.port, runtime.config.api.host);
+  const address = app.getHttpServer().address() as { port: number };
+  const base = `http://${runtime.config.api.host === '0.0.0.0' ? 'localhost' : runtime.config.api.host}:${address.port}`;
+  log.info({ url: base, docs: `${base}/api/docs`, queue_backend: runtime.queue.kind }, 'api listening');
+  await printFirstAdminKey(app);
+  // Stop the embedded database (if this process started it) after Nest has closed its connections.
+  const stop = async () => {
+    await app.close();
+    await runtime.embedded?.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof ConfigError) process.stderr.write(`${e.message}\n`);
+  else process.stderr.write(`api failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

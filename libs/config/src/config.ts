@@ -1,0 +1,83 @@
+import 'reflect-metadata';
+import * as path from 'node:path';
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import { EnvDto } from './env.dto';
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  api: { host: string; port: number; bodyLimitBytes: number; corsOrigins: string[] };
+  database: {
+    /** undefined until the embedded server is started; see resolveDatabaseUrl */
+    url: string | undefined;
+    embedded: { dir: string; port: number };
+    migrateOnStart: boolean;
+  };
+  queue: { backend: 'auto' | 'redis' | 'postgres'; redisUrl: string; prefix: string };
+  auth: { adminApiKey: string | undefined; anonymousReads: boolean };
+  rateLimit: { max: number; windowSeconds: number };
+  log: { level: string };
+  worker: { concurrency: number; shutdownGraceSeconds: number };
+  housekeeping: { intervalSeconds: number; metricsRetentionHours: number; idempotencyTtlHours: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Token under which the validated config is provided to Nest. */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/**
+ * Validates the environment once and returns typed, nested config. Usable before DI (the launcher
+ * and CLIs call it directly). Throws ConfigError listing every bad `KEY=value`, not just the first.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  // whitelist drops every variable EnvDto does not declare (the rest of the process environment)
+  const dto = plainToInstance(EnvDto, { ...source });
+  const errors = validateSync(dto, { whitelist: true });
+  if (errors.length) throw new ConfigError(errors.flatMap(describe(source)));
+
+  return {
+    env: (dto.NODE_ENV ?? 'development') as AppConfig['env'],
+    api: {
+      host: dto.HOST ?? '0.0.0.0',
+      port: dto.PORT ?? 3000,
+      bodyLimitBytes: dto.BODY_LIMIT_BYTES ?? 1024 * 1024,
+      corsOrigins: (dto.CORS_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000,http://localhost:5173,http://localhost:8080')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    },
+    database: {
+      url: dto.DATABASE_URL,
+      embedded: { dir: path.resolve(dto.EMBEDDED_PG_DIR ?? '.data/postgres'), port: dto.EMBEDDED_PG_PORT ?? 54329 },
+      migrateOnStart: dto.MIGRATE_ON_START ?? true,
+    },
+    queue: {
+      backend: (dto.QUEUE_BACKEND ?? 'auto') as AppConfig['queue']['backend'],
+      redisUrl: dto.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      prefix: dto.QUEUE_PREFIX ?? 'brain',
+    },
+    auth: { adminApiKey: dto.ADMIN_API_KEY, anonymousReads: dto.AUTH_ANONYMOUS_READS ?? true },
+    rateLimit: { max: dto.RATE_LIMIT_MAX ?? 600, windowSeconds: dto.RATE_LIMIT_WINDOW_SECONDS ?? 60 },
+    log: { level: dto.LOG_LEVEL ?? (dto.NODE_ENV === 'test' ? 'warn' : 'info') },
+    worker: { concurrency: dto.WORKER_CONCURRENCY ?? 10, shutdownGraceSeconds: dto.SHUTDOWN_GRACE_SECONDS ?? 30 },
+    housekeeping: {
+      intervalSeconds: dto.HOUSEKEEPING_INTERVAL_SECONDS ?? 3600,
+      metricsRetentionHours: dto.METRICS_RETENTION_HOURS ?? 24 * 7,
+      idempotencyTtlHours: dto.IDEMPOTENCY_TTL_HOURS ?? 24,
+    },
+  };
+}
+
+function describe(source: NodeJS.ProcessEnv) {
+  return (e: ValidationError): string[] => {
+    const value = source[e.property];
+    const shown = /KEY|SECRET|TOKEN|PASSWORD/.test(e.property) ? '<hidden>' : JSON.stringify(value);
+    return Object.values(e.constraints ?? {}).map((msg) => `${e.property}=${shown}: ${msg}`);
+  };
+}

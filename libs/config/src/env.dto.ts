@@ -1,0 +1,97 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const toBool = ({ value }: { value: unknown }) => {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  const v = String(value).toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value; // left as a string so IsBoolean reports it
+};
+
+/**
+ * Every environment variable the system reads, validated once at start-up. Names follow SPEC.md
+ * ("Names other tools rely on"); everything has a default that works on a laptop.
+ */
+export class EnvDto {
+  @IsOptional() @IsIn(['development', 'production', 'test'])
+  NODE_ENV?: string;
+
+  /** api HTTP port */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT?: number;
+
+  /** api bind address */
+  @IsOptional() @IsString()
+  HOST?: string;
+
+  /** PostgreSQL URL; when unset an embedded PostgreSQL is started in EMBEDDED_PG_DIR */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must start with postgres:// or postgresql://' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @IsString()
+  EMBEDDED_PG_DIR?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(65535)
+  EMBEDDED_PG_PORT?: number;
+
+  /** run pending migrations when a process starts (serialised by an advisory lock) */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  MIGRATE_ON_START?: boolean;
+
+  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must start with redis:// or rediss://' })
+  REDIS_URL?: string;
+
+  /** auto: Redis when reachable, else BullMQ's PostgreSQL backend */
+  @IsOptional() @IsIn(['auto', 'redis', 'postgres'])
+  QUEUE_BACKEND?: string;
+
+  /** namespace for queue keys (Redis) or schema (PostgreSQL backend), and rate-limit keys */
+  @IsOptional() @Matches(/^[a-z][a-z0-9_]{0,40}$/, { message: 'QUEUE_PREFIX must match ^[a-z][a-z0-9_]{0,40}$' })
+  QUEUE_PREFIX?: string;
+
+  /** accepted as an admin key when set (at least 16 characters) */
+  @IsOptional() @IsString() @Matches(/^\S{16,200}$/, { message: 'ADMIN_API_KEY must be 16..200 characters without spaces' })
+  ADMIN_API_KEY?: string;
+
+  /** allow GET requests without a token */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  AUTH_ANONYMOUS_READS?: boolean;
+
+  /** requests per RATE_LIMIT_WINDOW_SECONDS per client, shared by all api processes */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_MAX?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_WINDOW_SECONDS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024)
+  BODY_LIMIT_BYTES?: number;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL?: string;
+
+  /** BullMQ worker concurrency per queue in one worker process */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  WORKER_CONCURRENCY?: number;
+
+  /** seconds a worker waits for in-flight jobs on SIGTERM before exiting */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  SHUTDOWN_GRACE_SECONDS?: number;
+
+  /** housekeeping tick (retention of idempotency keys, old samples) */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  HOUSEKEEPING_INTERVAL_SECONDS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  METRICS_RETENTION_HOURS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  IDEMPOTENCY_TTL_HOURS?: number;
+
+  /** comma-separated origins allowed by CORS (the chat UI) */
+  @IsOptional() @IsString()
+  CORS_ORIGINS?: string;
+}

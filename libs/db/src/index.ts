@@ -1,0 +1,6 @@
+export * from './enums';
+export * from './entities';
+export * from './data-source';
+export * from './embedded-postgres';
+export * from './naming.strategy';
+export * from './database.module';

@@ -1,0 +1,27 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { jobIdentity } from './job.policy';
+import { JobName, QueueName } from './queue.enum';
+import { JOB_QUEUE } from './queue.types';
+
+const cluster = '6f1c2a9e-2b53-4c61-9a5e-0d6f3f7f2c11';
+
+describe('job identity policy', () => {
+  it('gives spawn jobs one id per cluster, without a colon', () => {
+    const { jobId } = jobIdentity(JobName.SpawnCluster, { clusterId: cluster });
+    assert.equal(jobId, `spawn-cluster-${cluster}`);
+    assert.ok(!jobId!.includes(':'));
+  });
+
+  it('coalesces per-cluster background jobs by deduplication, not by job id', () => {
+    for (const name of [JobName.ReconcileWorkers, JobName.CollectMetrics, JobName.EvaluateScaling, JobName.DispatchTasks, JobName.GenerateManifests] as const) {
+      const id = jobIdentity(name, { clusterId: cluster });
+      assert.equal(id.jobId, undefined, name);
+      assert.equal(id.deduplication?.id, `${name}-${cluster}`);
+    }
+  });
+
+  it('routes every job name to a queue', () => {
+    for (const name of Object.values(JobName)) assert.ok(Object.values(QueueName).includes(JOB_QUEUE[name]), name);
+  });
+});

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Job, JobsOptions, Queue } from 'bullmq';
+import { DomainError, ErrorCode } from '#common';
+import { assertValidJobId, DEFAULT_JOB_OPTIONS, jobIdentity } from './job.policy';
+import { JobName, QueueName } from './queue.enum';
+import { JOB_QUEUE, JobPayloads } from './queue.types';
+
+/** The one place jobs are added: ids and default options come from the central policy. */
+@Injectable()
+export class JobProducer {
+  private readonly queues: Record<QueueName, Queue>;
+
+  constructor(
+    @InjectQueue(QueueName.Spawn) spawn: Queue,
+    @InjectQueue(QueueName.Metrics) metrics: Queue,
+    @InjectQueue(QueueName.Autoscale) autoscale: Queue,
+    @InjectQueue(QueueName.Tasks) tasks: Queue,
+    @InjectQueue(QueueName.Lifecycle) lifecycle: Queue,
+    @InjectQueue(QueueName.Manifests) manifests: Queue,
+  ) {
+    this.queues = { spawn, metrics, autoscale, tasks, lifecycle, manifests };
+  }
+
+  queue(name: QueueName): Queue {
+    return this.queues[name];
+  }
+
+  allQueues(): Queue[] {
+    return Object.values(this.queues);
+  }
+
+  async enqueue<J extends JobName>(name: J, data: JobPayloads[J], options: JobsOptions = {}): Promise<Job> {
+    const opts: JobsOptions = { ...DEFAULT_JOB_OPTIONS, ...jobIdentity(name, data), ...options };
+    assertValidJobId(opts.jobId);
+    try {
+      return await this.queues[JOB_QUEUE[name]].add(name, data, opts);
+    } catch (e) {
+      throw new DomainError(ErrorCode.DependencyUnavailable, `job queue unavailable: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  /** Registers a repeating system-wide job; safe to call from every process (one tick per period). */
+  async schedule<J extends JobName>(name: J, everyMs: number, data: JobPayloads[J]): Promise<void> {
+    await this.queues[JOB_QUEUE[name]].upsertJobScheduler(name, { every: everyMs }, { name, data, opts: { ...DEFAULT_JOB_OPTIONS, attempts: 1 } });
+  }
+}

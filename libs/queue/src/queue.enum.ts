@@ -1,0 +1,31 @@
+/** BullMQ queues. One queue per kind of background work so each can be scaled and watched apart. */
+export enum QueueName {
+  Spawn = 'spawn',
+  Metrics = 'metrics',
+  Autoscale = 'autoscale',
+  Tasks = 'tasks',
+  Lifecycle = 'lifecycle',
+  Manifests = 'manifests',
+}
+
+/** Job names. Ids built from them never contain ':' (BullMQ refuses it). */
+export enum JobName {
+  /** create a cluster's agents from its blueprint (supervisor first) */
+  SpawnCluster = 'spawn-cluster',
+  /** converge a cluster's live workers to its target (scale up, drain down) */
+  ReconcileWorkers = 'reconcile-workers',
+  /** system-wide tick: fan out one CollectMetrics per active cluster */
+  MetricsTick = 'metrics-tick',
+  CollectMetrics = 'collect-metrics',
+  /** system-wide tick: fan out one EvaluateScaling per active cluster */
+  AutoscaleTick = 'autoscale-tick',
+  EvaluateScaling = 'evaluate-scaling',
+  /** give queued tasks of a cluster to idle workers */
+  DispatchTasks = 'dispatch-tasks',
+  ExecuteTask = 'execute-task',
+  /** system-wide tick: hibernate idle clusters, destroy long-hibernated ones */
+  LifecycleTick = 'lifecycle-tick',
+  /** retention: expire idempotency keys, old metric samples */
+  Housekeeping = 'housekeeping',
+  GenerateManifests = 'generate-manifests',
+}

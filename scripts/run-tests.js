@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+// Runs the compiled test files with node's own test runner. Layers: unit (*.spec.js beside the
+// code, pure), medium (test/medium, real Postgres + Redis, one database per file) and e2e
+// (test/e2e, boots api + worker processes). `node scripts/run-tests.js [unit|medium|e2e]...`
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const root = path.resolve(__dirname, '..');
+const dist = path.join(root, 'dist');
+const layers = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'medium', 'e2e'];
+
+function walk(dir, out = []) {
+  if (!fs.existsSync(dir)) return out;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else out.push(p);
+  }
+  return out;
+}
+
+const files = [];
+if (layers.includes('unit')) {
+  for (const top of ['apps', 'libs']) files.push(...walk(path.join(dist, top)).filter((f) => f.endsWith('.spec.js')));
+}
+if (layers.includes('medium')) files.push(...walk(path.join(dist, 'test', 'medium')).filter((f) => f.endsWith('.spec.js')));
+if (layers.includes('e2e')) files.push(...walk(path.join(dist, 'test', 'e2e')).filter((f) => f.endsWith('.e2e-spec.js')));
+
+if (!files.length) {
+  process.stderr.write('no test files found: did the build run?\n');
+  process.exit(1);
+}
+
+const concurrency = process.env.TEST_CONCURRENCY || '3';
+const args = ['--enable-source-maps', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files.map((f) => path.relative(root, f))];
+const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } });
+process.exit(r.status ?? 1);
