@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { APP_VERSION } from '#config';
 import { Runtime } from '#runtime';
 import { AppModule } from './app.module';
 import { AuthService } from './auth/auth.service';
@@ -20,7 +21,7 @@ export async function createApiApp(runtime: Runtime): Promise<INestApplication> 
   const doc = new DocumentBuilder()
     .setTitle('BRAiN cluster backend')
     .setDescription('Clusters of AI agents from YAML blueprints: spawn, scale, hibernate, cost, chat.')
-    .setVersion('0.1.0')
+    .setVersion(APP_VERSION)
     .addBearerAuth()
     .build();
   const document = SwaggerModule.createDocument(app, doc, { operationIdFactory: (_controller, method) => method });

@@ -39,8 +39,9 @@ export class AppModule {
         }),
         DatabaseModule.forRoot(runtime.databaseUrl, 'brain-api'),
         QueueModule.forRoot(runtime.queue),
-        AuthModule,
+        // guards run in registration order: rate limits first, so unauthenticated floods are limited too
         ThrottleModule,
+        AuthModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -14,6 +14,8 @@ async function main() {
   await printFirstAdminKey(app);
   // Stop the embedded database (if this process started it) after Nest has closed its connections.
   const stop = async () => {
+    // With Redis gone, closing the queue clients can wait on reconnects: bound the shutdown.
+    setTimeout(() => process.exit(1), runtime.config.shutdownGraceSeconds * 1000).unref();
     await app.close();
     await runtime.embedded?.stop();
     process.exit(0);

@@ -21,7 +21,7 @@ async function main() {
     const grace = setTimeout(() => {
       log.warn('grace period over: exiting with jobs in flight (they will be retried)');
       process.exit(1);
-    }, runtime.config.worker.shutdownGraceSeconds * 1000);
+    }, runtime.config.shutdownGraceSeconds * 1000);
     grace.unref();
     await app.close();
     await runtime.embedded?.stop();

@@ -1,8 +1,12 @@
 import 'reflect-metadata';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { EnvDto } from './env.dto';
+
+/** Kept equal to package.json's version (and the CHANGELOG). */
+export const APP_VERSION = '0.1.0';
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -17,7 +21,9 @@ export interface AppConfig {
   auth: { adminApiKey: string | undefined; anonymousReads: boolean };
   rateLimit: { max: number; windowSeconds: number };
   log: { level: string };
-  worker: { concurrency: number; shutdownGraceSeconds: number };
+  worker: { concurrency: number };
+  /** seconds a process waits for in-flight work on SIGTERM before exiting */
+  shutdownGraceSeconds: number;
   housekeeping: { intervalSeconds: number; metricsRetentionHours: number; idempotencyTtlHours: number };
 }
 
@@ -36,6 +42,7 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
  * and CLIs call it directly). Throws ConfigError listing every bad `KEY=value`, not just the first.
  */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  if (source === process.env) loadDotEnv();
   // whitelist drops every variable EnvDto does not declare (the rest of the process environment)
   const dto = plainToInstance(EnvDto, { ...source });
   const errors = validateSync(dto, { whitelist: true });
@@ -65,7 +72,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     auth: { adminApiKey: dto.ADMIN_API_KEY, anonymousReads: dto.AUTH_ANONYMOUS_READS ?? true },
     rateLimit: { max: dto.RATE_LIMIT_MAX ?? 600, windowSeconds: dto.RATE_LIMIT_WINDOW_SECONDS ?? 60 },
     log: { level: dto.LOG_LEVEL ?? (dto.NODE_ENV === 'test' ? 'warn' : 'info') },
-    worker: { concurrency: dto.WORKER_CONCURRENCY ?? 10, shutdownGraceSeconds: dto.SHUTDOWN_GRACE_SECONDS ?? 30 },
+    worker: { concurrency: dto.WORKER_CONCURRENCY ?? 10 },
+    shutdownGraceSeconds: dto.SHUTDOWN_GRACE_SECONDS ?? 30,
     housekeeping: {
       intervalSeconds: dto.HOUSEKEEPING_INTERVAL_SECONDS ?? 3600,
       metricsRetentionHours: dto.METRICS_RETENTION_HOURS ?? 24 * 7,
@@ -80,4 +88,10 @@ function describe(source: NodeJS.ProcessEnv) {
     const shown = /KEY|SECRET|TOKEN|PASSWORD/.test(e.property) ? '<hidden>' : JSON.stringify(value);
     return Object.values(e.constraints ?? {}).map((msg) => `${e.property}=${shown}: ${msg}`);
   };
+}
+
+/** Reads ./.env when present; variables already set in the environment win. */
+function loadDotEnv(): void {
+  const file = path.resolve('.env');
+  if (fs.existsSync(file)) process.loadEnvFile(file);
 }

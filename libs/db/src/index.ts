@@ -4,3 +4,4 @@ export * from './data-source';
 export * from './embedded-postgres';
 export * from './naming.strategy';
 export * from './database.module';
+export { MIGRATIONS, MIGRATIONS_FINGERPRINT } from './migrations';

@@ -19,6 +19,21 @@ export class ApiKeyRepository {
     );
   }
 
+  create(fields: { name: string; role: UserRole; keyPrefix: string; keyHash: string }): Promise<ApiKey> {
+    const repo = this.ds.getRepository(ApiKey);
+    return repo.save(repo.create(fields));
+  }
+
+  list(): Promise<ApiKey[]> {
+    return this.ds.getRepository(ApiKey).find({ order: { createdAt: 'ASC' } });
+  }
+
+  /** Revokes an active key; false when there is no such active key. */
+  async revoke(id: string): Promise<boolean> {
+    const res = await this.ds.getRepository(ApiKey).update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    return (res.affected ?? 0) > 0;
+  }
+
   /** Creates the first admin key unless any key exists; serialised across processes. */
   createIfNone(make: () => { name: string; role: UserRole; keyPrefix: string; keyHash: string }): Promise<ApiKey | null> {
     return this.ds.transaction(async (m: EntityManager) => {

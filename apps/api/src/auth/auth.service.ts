@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RUNTIME, Runtime } from '#runtime';
+import { notFound } from '#common';
 import { UserRole } from '#db';
+import { ApiKeyDto, CreatedApiKeyDto, mapApiKey } from './auth.dto';
 import { ApiKeyRepository } from './api-key.repository';
 import { hashToken, newApiToken, safeEqual } from './api-key.util';
 import { Principal } from './auth.decorators';
@@ -20,6 +22,20 @@ export class AuthService {
     if (!key) return null;
     void this.keys.touch(key.id).catch(() => undefined);
     return { keyId: key.id, name: key.name, role: key.role };
+  }
+
+  async createKey(name: string, role: UserRole): Promise<CreatedApiKeyDto> {
+    const t = newApiToken();
+    const key = await this.keys.create({ name, role, keyPrefix: t.prefix, keyHash: t.hash });
+    return { ...mapApiKey(key), token: t.token };
+  }
+
+  async listKeys(): Promise<ApiKeyDto[]> {
+    return (await this.keys.list()).map(mapApiKey);
+  }
+
+  async revokeKey(id: string): Promise<void> {
+    if (!(await this.keys.revoke(id))) throw notFound('active API key', id);
   }
 
   /**

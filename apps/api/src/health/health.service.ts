@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { JobProducer, QueueName } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
+import { APP_VERSION } from '#config';
 
 export interface DependencyCheck {
   status: 'up' | 'down';
@@ -40,8 +41,6 @@ async function timed(fn: () => Promise<unknown>): Promise<DependencyCheck> {
 
 @Injectable()
 export class HealthService {
-  private readonly version = (require('../../../../../package.json') as { version: string }).version;
-
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly jobs: JobProducer,
@@ -57,7 +56,7 @@ export class HealthService {
     if (this.runtime.queue.kind === 'postgres' && redis.status === 'up') redis.detail = 'queues on PostgreSQL backend (Redis not used)';
     return {
       status: database.status === 'up' && redis.status === 'up' ? 'ok' : 'degraded',
-      version: this.version,
+      version: APP_VERSION,
       uptime_s: Math.round(process.uptime()),
       checks: { database, redis },
       queue_backend: this.runtime.queue.kind,

@@ -2,3 +2,6 @@ import { InitialSchema1763942400000 } from './1763942400000-initial-schema';
 
 /** Every migration in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [InitialSchema1763942400000];
+
+/** Changes whenever a migration is added: test harnesses rebuild their template database then. */
+export const MIGRATIONS_FINGERPRINT = MIGRATIONS.map((m) => m.name).join(',');
