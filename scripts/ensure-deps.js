@@ -9,21 +9,26 @@ const { spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
 const stamp = path.join(root, 'node_modules', '.deps-stamp');
-const hash = crypto.createHash('sha256');
-for (const f of ['package.json', 'package-lock.json']) {
-  const p = path.join(root, f);
-  if (fs.existsSync(p)) hash.update(fs.readFileSync(p));
+function fingerprint() {
+  const hash = crypto.createHash('sha256');
+  for (const f of ['package.json', 'package-lock.json']) {
+    const p = path.join(root, f);
+    if (fs.existsSync(p)) hash.update(fs.readFileSync(p));
+  }
+  return hash.digest('hex');
 }
-const want = hash.digest('hex');
+const want = fingerprint();
 const have = fs.existsSync(stamp) ? fs.readFileSync(stamp, 'utf8').trim() : '';
 if (want === have) process.exit(0);
 
-const lock = fs.existsSync(path.join(root, 'package-lock.json'));
-const args = lock ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
+// `npm install` rather than `npm ci`: npm 11 reports this lock file (platform-specific optional packages)
+// as out of sync and refuses `ci`; `install` still installs the locked versions.
+const args = ['install', '--no-audit', '--no-fund'];
 process.stdout.write(`installing packages (npm ${args[0]})...\n`);
 const r = spawnSync('npm', args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
 if (r.status !== 0) {
   process.stderr.write(`npm ${args[0]} failed with exit code ${r.status}\n`);
   process.exit(r.status ?? 1);
 }
-fs.writeFileSync(stamp, want + '\n');
+// npm may rewrite the lock file while installing: stamp what is there now
+fs.writeFileSync(stamp, fingerprint() + '\n');

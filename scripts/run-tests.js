@@ -23,7 +23,7 @@ function walk(dir, out = []) {
 
 const files = [];
 if (layers.includes('unit')) {
-  for (const top of ['apps', 'libs']) files.push(...walk(path.join(dist, top)).filter((f) => f.endsWith('.spec.js')));
+  for (const top of ['apps', 'libs', 'test/unit']) files.push(...walk(path.join(dist, top)).filter((f) => f.endsWith('.spec.js')));
 }
 if (layers.includes('medium')) files.push(...walk(path.join(dist, 'test', 'medium')).filter((f) => f.endsWith('.spec.js')));
 if (layers.includes('e2e')) files.push(...walk(path.join(dist, 'test', 'e2e')).filter((f) => f.endsWith('.e2e-spec.js')));

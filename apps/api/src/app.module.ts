@@ -5,6 +5,7 @@ import { DatabaseModule } from '#db';
 import { QueueModule } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
 import { AuthModule } from './auth/auth.module';
+import { BlueprintModule } from './blueprint/blueprint.module';
 import { GlobalExceptionFilter } from './common/error.filter';
 import { requestId } from './common/request-id';
 import { createValidationPipe } from './common/validation';
@@ -42,6 +43,7 @@ export class AppModule {
         // guards run in registration order: rate limits first, so unauthenticated floods are limited too
         ThrottleModule,
         AuthModule,
+        BlueprintModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -10,6 +10,11 @@ export const RequireRole = (role: UserRole) => SetMetadata(MIN_ROLE, role);
 /** No token needed at all (health, docs). A token that is sent must still be valid. */
 export const Public = () => SetMetadata(PUBLIC, true);
 
+export const AS_READ = 'auth:as-read';
+
+/** A POST that changes nothing (a dry run, a validation): authorised like a GET. */
+export const AsRead = () => SetMetadata(AS_READ, true);
+
 export interface Principal {
   keyId: string | null;
   name: string;

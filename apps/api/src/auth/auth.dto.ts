@@ -1,11 +1,12 @@
 import { IsIn, IsString, Length, Matches } from 'class-validator';
 import { ApiKey, UserRole } from '#db';
+import { PRINTABLE } from '../common/transforms';
 
 export class CreateApiKeyDto {
   /** what the key is for, e.g. "ci pipeline" */
   @IsString()
   @Length(3, 200)
-  @Matches(/^[^\p{Cc}]*$/u, { message: 'name must not contain control characters' })
+  @Matches(PRINTABLE, { message: 'name must not contain control characters' })
   name!: string;
 
   @IsIn(Object.values(UserRole), { message: `role must be one of ${Object.values(UserRole).join(', ')}` })

@@ -5,7 +5,7 @@ import { DomainError, ErrorCode } from '#common';
 import { ROLE_RANK, UserRole } from '#db';
 import { RUNTIME, Runtime } from '#runtime';
 import { AuthService } from './auth.service';
-import { MIN_ROLE, Principal, PUBLIC } from './auth.decorators';
+import { AS_READ, MIN_ROLE, Principal, PUBLIC } from './auth.decorators';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -23,7 +23,7 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC, targets) ?? false;
     const explicit = this.reflector.getAllAndOverride<UserRole | undefined>(MIN_ROLE, targets);
-    const isRead = READ_METHODS.has(req.method);
+    const isRead = READ_METHODS.has(req.method) || (this.reflector.getAllAndOverride<boolean>(AS_READ, targets) ?? false);
 
     const header = req.headers.authorization;
     if (header) {
