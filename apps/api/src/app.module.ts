@@ -6,6 +6,7 @@ import { QueueModule } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
 import { AuthModule } from './auth/auth.module';
 import { BlueprintModule } from './blueprint/blueprint.module';
+import { GenesisModule } from './genesis/genesis.module';
 import { GlobalExceptionFilter } from './common/error.filter';
 import { requestId } from './common/request-id';
 import { createValidationPipe } from './common/validation';
@@ -44,6 +45,7 @@ export class AppModule {
         ThrottleModule,
         AuthModule,
         BlueprintModule,
+        GenesisModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -124,7 +124,7 @@ describe('shipped blueprints', () => {
         const traits = a.config.traits ?? {};
         if (traits['ethical.safety_priority'] !== undefined) assert.ok(traits['ethical.safety_priority'] >= 0.8, a.name);
         if (traits['ethical.harm_avoidance'] !== undefined) assert.ok(traits['ethical.harm_avoidance'] >= 0.85, a.name);
-        if (traits['behavioral.risk_tolerance'] !== undefined) assert.ok(traits['behavioral.risk_tolerance'] <= 0.5, a.name);
+        if (traits['cognitive.risk_tolerance'] !== undefined) assert.ok(traits['cognitive.risk_tolerance'] <= 0.5, a.name);
       }
     });
   }

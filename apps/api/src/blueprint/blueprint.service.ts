@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DomainError, ErrorCode, notFound, Problem } from '#common';
-import { Blueprint as BlueprintDefinition, compareVersions, parseBlueprintOrThrow, parseBlueprintYaml } from '#blueprint';
+import { Blueprint as BlueprintDefinition, blueprintError, compareVersions, parseBlueprintYaml } from '#blueprint';
+import { genesisProblems } from '../genesis/blueprint-agent';
 import { Blueprint, BlueprintVersion } from '#db';
 import { pageWindow } from '../common/paging.dto';
 import {
@@ -34,8 +35,22 @@ export class BlueprintService {
 
   constructor(private readonly repo: BlueprintRepository) {}
 
-  validate(yaml: string): ValidationResultDto {
+  /** Parses and validates a document, including whether Genesis would spawn each of its agents. */
+  check(yaml: string): { blueprint: BlueprintDefinition | null; problems: Problem[] } {
     const { blueprint, problems } = parseBlueprintYaml(yaml);
+    if (!blueprint) return { blueprint, problems };
+    const more = genesisProblems(blueprint);
+    return { blueprint: more.length ? null : blueprint, problems: more };
+  }
+
+  private parseOrThrow(yaml: string): BlueprintDefinition {
+    const { blueprint, problems } = this.check(yaml);
+    if (!blueprint) throw blueprintError(problems);
+    return blueprint;
+  }
+
+  validate(yaml: string): ValidationResultDto {
+    const { blueprint, problems } = this.check(yaml);
     return {
       valid: problems.length === 0,
       problems,
@@ -53,7 +68,7 @@ export class BlueprintService {
   }
 
   async create(dto: CreateBlueprintDto, createdBy: string | null): Promise<BlueprintDto> {
-    const def = parseBlueprintOrThrow(dto.blueprint_yaml);
+    const def = this.parseOrThrow(dto.blueprint_yaml);
     const mismatch: Problem[] = [];
     if (def.metadata.id !== dto.id) mismatch.push({ path: 'id', rule: 'matches_yaml', message: `id must equal metadata.id in blueprint_yaml ("${def.metadata.id}")` });
     if (def.metadata.version !== dto.version) mismatch.push({ path: 'version', rule: 'matches_yaml', message: `version must equal metadata.version in blueprint_yaml ("${def.metadata.version}")` });
@@ -77,7 +92,7 @@ export class BlueprintService {
   }
 
   async update(id: string, dto: UpdateBlueprintDto, createdBy: string | null): Promise<BlueprintDto> {
-    const def = dto.blueprint_yaml === undefined ? undefined : parseBlueprintOrThrow(dto.blueprint_yaml);
+    const def = dto.blueprint_yaml === undefined ? undefined : this.parseOrThrow(dto.blueprint_yaml);
     if (def && def.metadata.id !== id) {
       const problem = { path: 'blueprint_yaml', rule: 'matches_id', message: `metadata.id in blueprint_yaml ("${def.metadata.id}") must equal the blueprint id ${id}` };
       throw new DomainError(ErrorCode.ValidationFailed, problem.message, { problems: [problem] });
@@ -138,7 +153,7 @@ export class BlueprintService {
    * was edited is refused (logged), never silently overwritten.
    */
   async syncFile(yaml: string, file: string): Promise<SyncOutcome> {
-    const def = parseBlueprintOrThrow(yaml);
+    const def = this.parseOrThrow(yaml);
     const id = def.metadata.id;
     return this.repo.withLock(id, async (m) => {
       const b = await this.repo.find(id, m);
@@ -179,6 +194,8 @@ export class BlueprintService {
 
   /** The YAML is the source of truth (the definition column serves SQL); every reader gets the loader's current shape. */
   private definitionOf(v: BlueprintVersion): BlueprintDefinition {
-    return parseBlueprintOrThrow(v.yaml);
+    const { blueprint, problems } = parseBlueprintYaml(v.yaml);
+    if (!blueprint) throw blueprintError(problems);
+    return blueprint;
   }
 }

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { AgentSpec, dnaChecksum, FoundationEvaluation, TemplateChoice } from '#genesis';
+import { DnaSnapshot, GenesisAgent } from '#db';
+
+@Injectable()
+export class GenesisRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** Stores an agent and its first DNA snapshot together (in the caller's transaction when given). */
+  async store(spec: AgentSpec, choice: TemplateChoice, evaluation: FoundationEvaluation, m?: EntityManager): Promise<{ agent: GenesisAgent; dna: DnaSnapshot }> {
+    const run = async (tx: EntityManager) => {
+      const agents = tx.getRepository(GenesisAgent);
+      const agent = await agents.save(
+        agents.create({
+          name: spec.name,
+          templateId: spec.templateId,
+          templateChoice: choice.choice,
+          templateReason: choice.reason,
+          role: spec.role,
+          traits: spec.traits,
+          config: spec.config,
+          systemPrompt: spec.systemPrompt,
+          capabilities: spec.capabilities,
+          tools: spec.tools,
+          warnings: evaluation.warnings,
+          status: 'active',
+        }),
+      );
+      const snapshots = tx.getRepository(DnaSnapshot);
+      const dna = await snapshots.save(
+        snapshots.create({ agentId: agent.id, version: 1, dna: spec.dna as unknown as Record<string, unknown>, checksum: dnaChecksum(spec.dna) }),
+      );
+      return { agent, dna };
+    };
+    return m ? run(m) : this.ds.transaction(run);
+  }
+
+  find(id: string): Promise<GenesisAgent | null> {
+    return this.ds.getRepository(GenesisAgent).findOne({ where: { id } });
+  }
+
+  latestDna(agentId: string): Promise<DnaSnapshot | null> {
+    return this.ds.getRepository(DnaSnapshot).findOne({ where: { agentId }, order: { version: 'DESC' } });
+  }
+
+  list(filter: { templateId?: string; skip: number; take: number }): Promise<[GenesisAgent[], number]> {
+    return this.ds.getRepository(GenesisAgent).findAndCount({
+      where: filter.templateId ? { templateId: filter.templateId } : {},
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: filter.skip,
+      take: filter.take,
+    });
+  }
+
+  async countsByTemplate(): Promise<Record<string, number>> {
+    const rows: { template_id: string; n: number }[] = await this.ds.query(`SELECT template_id, count(*)::int AS n FROM genesis_agents GROUP BY template_id`);
+    return Object.fromEntries(rows.map((r) => [r.template_id, r.n]));
+  }
+}

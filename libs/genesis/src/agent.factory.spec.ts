@@ -1,0 +1,158 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { dnaChecksum } from './agent.dna';
+import { buildAgentSpec, generateAgentName, parseSpawnBody, validateSpawn } from './agent.factory';
+import { UnknownTemplateError } from './genesis.errors';
+import { chooseTemplate } from './template.inference';
+import { requireTemplate } from './template.catalog';
+
+describe('buildAgentSpec', () => {
+  it('builds a complete agent from a template', () => {
+    const { spec, evaluation, problems, allowed } = buildAgentSpec({
+      templateId: 'content_writer',
+      name: 'Content Creator',
+      role: 'specialist',
+      capabilities: ['content_writing', 'blog_posts'],
+      skills: ['German', 'SEO'],
+      seed: 7,
+    });
+    assert.deepEqual(problems, []);
+    assert.equal(allowed, true);
+    assert.equal(evaluation.allowed, true);
+    assert.equal(spec.name, 'Content Creator');
+    assert.equal(spec.templateId, 'content_writer');
+    assert.equal(spec.role, 'specialist');
+    assert.deepEqual(spec.config, { model: 'local', temperature: 0.8, max_tokens: 3072 });
+    assert.ok(spec.systemPrompt.startsWith('You are Content Creator, a content writer working as a specialist'));
+    assert.ok(!spec.systemPrompt.includes('{{'));
+    assert.match(spec.systemPrompt, /Your capabilities: .*blog_posts\./);
+    assert.match(spec.systemPrompt, /Your skills: German, SEO\./);
+    assert.deepEqual(spec.capabilities, [...requireTemplate('content_writer').capabilities, 'blog_posts']);
+    assert.deepEqual(spec.tools, [...requireTemplate('content_writer').tools]);
+    assert.equal(spec.dna.template.id, 'content_writer');
+    assert.match(spec.dna.template.hash, /^[0-9a-f]{64}$/);
+    assert.equal(spec.dna.seed, '7');
+    assert.equal(spec.dna.created_from.name, 'given');
+    assert.deepEqual(JSON.parse(JSON.stringify(spec.dna)), spec.dna, 'DNA is plain JSON');
+  });
+
+  it('defaults the role to the template\'s first suited role', () => {
+    assert.equal(buildAgentSpec({ templateId: 'supervisor_coordinator' }).spec.role, 'supervisor');
+    assert.equal(buildAgentSpec({ templateId: 'media_producer' }).spec.role, 'worker');
+  });
+
+  it('is deterministic with a seed: same name and same DNA checksum', () => {
+    const a = buildAgentSpec({ templateId: 'content_writer', seed: 'campaign-42', traitOverrides: { 'cognitive.creativity': 0.7 } });
+    const b = buildAgentSpec({ templateId: 'content_writer', seed: 'campaign-42', traitOverrides: { 'cognitive.creativity': 0.7 } });
+    assert.match(a.spec.name, /^content_writer-[0-9a-f]{6}$/);
+    assert.equal(a.spec.name, b.spec.name);
+    assert.equal(a.spec.name, generateAgentName('content_writer', 'campaign-42'));
+    assert.equal(dnaChecksum(a.spec.dna), dnaChecksum(b.spec.dna));
+    const c = buildAgentSpec({ templateId: 'content_writer', seed: 'campaign-43' });
+    assert.notEqual(c.spec.name, a.spec.name);
+    assert.notEqual(dnaChecksum(c.spec.dna), dnaChecksum(a.spec.dna));
+  });
+
+  it('makes up a seed when none is given and records it', () => {
+    const a = buildAgentSpec({ templateId: 'qa_tester' });
+    const b = buildAgentSpec({ templateId: 'qa_tester' });
+    assert.notEqual(a.spec.dna.seed, b.spec.dna.seed);
+    assert.equal(a.spec.name, generateAgentName('qa_tester', a.spec.dna.seed));
+    const again = buildAgentSpec({ templateId: 'qa_tester', seed: a.spec.dna.seed });
+    assert.equal(dnaChecksum(again.spec.dna), dnaChecksum(a.spec.dna));
+  });
+
+  it('records how the template was chosen', () => {
+    const choice = chooseTemplate({ role: 'worker', capabilities: ['image_generation'] });
+    const { spec } = buildAgentSpec({ templateId: choice.templateId, role: 'worker', choice, source: 'cluster:abc', seed: 1 });
+    assert.equal(spec.dna.created_from.template_choice, 'inferred');
+    assert.equal(spec.dna.created_from.template_reason, choice.reason);
+    assert.equal(spec.dna.created_from.source, 'cluster:abc');
+  });
+
+  it('applies config overrides and records them', () => {
+    const { spec, problems } = buildAgentSpec({
+      templateId: 'software_engineer',
+      seed: 1,
+      configOverrides: { llm_model: 'llama3.1:8b', temperature: 0, max_tokens: 32000 },
+    });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(spec.config, { model: 'llama3.1:8b', temperature: 0, max_tokens: 32000 });
+    assert.deepEqual(spec.dna.created_from.config_overrides, { llm_model: 'llama3.1:8b', temperature: 0, max_tokens: 32000 });
+  });
+
+  const badInput: { name: string; input: Parameters<typeof buildAgentSpec>[0]; path: string; rule: string }[] = [
+    { name: 'temperature above 2', input: { templateId: 'qa_tester', configOverrides: { temperature: 2.5 } }, path: 'config.temperature', rule: 'out_of_bounds' },
+    { name: 'temperature below 0', input: { templateId: 'qa_tester', configOverrides: { temperature: -0.1 } }, path: 'config.temperature', rule: 'out_of_bounds' },
+    { name: 'temperature as text', input: { templateId: 'qa_tester', configOverrides: { temperature: 'hot' } }, path: 'config.temperature', rule: 'type' },
+    { name: 'max_tokens 0', input: { templateId: 'qa_tester', configOverrides: { max_tokens: 0 } }, path: 'config.max_tokens', rule: 'out_of_bounds' },
+    { name: 'max_tokens 32001', input: { templateId: 'qa_tester', configOverrides: { max_tokens: 32001 } }, path: 'config.max_tokens', rule: 'out_of_bounds' },
+    { name: 'max_tokens fractional', input: { templateId: 'qa_tester', configOverrides: { max_tokens: 10.5 } }, path: 'config.max_tokens', rule: 'type' },
+    { name: 'empty model', input: { templateId: 'qa_tester', configOverrides: { llm_model: ' ' } }, path: 'config.llm_model', rule: 'type' },
+    { name: 'unknown role', input: { templateId: 'qa_tester', role: 'boss' }, path: 'role', rule: 'enum' },
+    { name: 'short name', input: { templateId: 'qa_tester', name: 'ab' }, path: 'name', rule: 'length' },
+    { name: 'name with control characters', input: { templateId: 'qa_tester', name: 'bad\u0007name' }, path: 'name', rule: 'printable' },
+    { name: 'empty seed', input: { templateId: 'qa_tester', seed: '' }, path: 'seed', rule: 'type' },
+    { name: 'non-string capability', input: { templateId: 'qa_tester', capabilities: ['testing', 3] }, path: 'capabilities[1]', rule: 'type' },
+    { name: 'lowered safety', input: { templateId: 'qa_tester', traitOverrides: { 'ethical.safety_priority': 0.75 } }, path: 'trait_overrides.ethical.safety_priority', rule: 'cannot_lower' },
+  ];
+  for (const row of badInput) {
+    it(`refuses ${row.name}`, () => {
+      const r = buildAgentSpec(row.input);
+      assert.deepEqual(r.problems.map((p) => `${p.path}:${p.rule}`), [`${row.path}:${row.rule}`]);
+      assert.equal(r.allowed, false);
+    });
+  }
+
+  it('fills placeholders once, so a name cannot inject another placeholder', () => {
+    const { spec } = buildAgentSpec({ templateId: 'qa_tester', name: 'Eve {{role}}', role: 'worker', seed: 1 });
+    assert.ok(spec.systemPrompt.startsWith('You are Eve {{role}}, a QA tester working as a worker'));
+  });
+
+  it('throws a typed error for an unknown template', () => {
+    assert.throws(() => buildAgentSpec({ templateId: 'nope' }), UnknownTemplateError);
+  });
+});
+
+describe('validateSpawn', () => {
+  it('allows a plain spawn body', () => {
+    assert.deepEqual(validateSpawn({ template_id: 'research_analyst', name: 'Market Analyst', seed: 3 }), {
+      allowed: true,
+      violations: [],
+      warnings: [],
+      problems: [],
+    });
+  });
+
+  it('allows raising safety and warns on low compliance', () => {
+    const r = validateSpawn({ template_id: 'devops_operator', trait_overrides: { 'ethical.safety_priority': 1, 'ethical.compliance_strictness': 0.4 } });
+    assert.equal(r.allowed, true);
+    assert.deepEqual(r.warnings.map((w) => w.rule), ['low_compliance_strictness']);
+  });
+
+  it('blocks a risky agent with the rule that fired', () => {
+    const r = validateSpawn({ template_id: 'generalist_worker', trait_overrides: { 'cognitive.risk_tolerance': 0.8 } });
+    assert.equal(r.allowed, false);
+    assert.deepEqual(r.problems, []);
+    assert.deepEqual(r.violations.map((v) => v.rule), ['max_risk_tolerance']);
+  });
+
+  it('reports input problems', () => {
+    const r = validateSpawn({ template_id: 'generalist_worker', trait_overrides: { 'ethical.harm_avoidance': 0.85, 'x.y': 1 }, seed: {} });
+    assert.equal(r.allowed, false);
+    assert.deepEqual(r.problems.map((p) => `${p.path}:${p.rule}`), ['seed:type', 'trait_overrides.ethical.harm_avoidance:cannot_lower', 'trait_overrides.x.y:unknown_trait']);
+  });
+
+  it('needs a template_id and an object body', () => {
+    assert.deepEqual(validateSpawn({}).problems.map((p) => `${p.path}:${p.rule}`), ['template_id:required']);
+    assert.deepEqual(validateSpawn({ template_id: 5 }).problems.map((p) => `${p.path}:${p.rule}`), ['template_id:type']);
+    assert.equal(validateSpawn([]).allowed, false);
+    assert.throws(() => validateSpawn({ template_id: 'nope' }), UnknownTemplateError);
+  });
+
+  it('reads the body the same way spawn does', () => {
+    const { input, problems } = parseSpawnBody({ template_id: 'qa_tester', name: 'Tess', seed: 'x', trait_overrides: { 'social.empathy': 0.2 } });
+    assert.deepEqual(problems, []);
+    assert.deepEqual(input, { templateId: 'qa_tester', name: 'Tess', seed: 'x', traitOverrides: { 'social.empathy': 0.2 }, source: 'api' });
+  });
+});
