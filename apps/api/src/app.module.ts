@@ -6,6 +6,7 @@ import { QueueModule } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
 import { AuthModule } from './auth/auth.module';
 import { BlueprintModule } from './blueprint/blueprint.module';
+import { ClusterModule } from './cluster/cluster.module';
 import { GenesisModule } from './genesis/genesis.module';
 import { GlobalExceptionFilter } from './common/error.filter';
 import { requestId } from './common/request-id';
@@ -46,6 +47,7 @@ export class AppModule {
         AuthModule,
         BlueprintModule,
         GenesisModule,
+        ClusterModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -3,8 +3,14 @@ import { LoggerModule } from 'nestjs-pino';
 import { DatabaseModule } from '#db';
 import { JobName, JobProducer, QueueModule } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
+import { BlueprintCoreModule } from '../../api/src/blueprint/blueprint.module';
+import { ClusterRepository } from '../../api/src/cluster/cluster.repository';
+import { GenesisCoreModule } from '../../api/src/genesis/genesis.module';
+import { JOB_HANDLERS, JobHandler, QueueConsumers } from './consumers';
 import { HousekeepingRepository } from './lifecycle/housekeeping.repository';
-import { LifecycleProcessor } from './lifecycle/lifecycle.processor';
+import { LifecycleHandler } from './lifecycle/lifecycle.handler';
+import { ClusterReconciler } from './spawn/cluster.reconciler';
+import { SpawnHandler } from './spawn/spawn.handler';
 
 @Global()
 @Module({})
@@ -23,9 +29,13 @@ class SchedulesModule implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.schedule(JobName.Housekeeping, this.runtime.config.housekeeping.intervalSeconds * 1000, {});
+    const c = this.runtime.config;
+    await this.jobs.schedule(JobName.Housekeeping, c.housekeeping.intervalSeconds * 1000, {});
+    await this.jobs.schedule(JobName.ReconcileTick, c.worker.reconcileIntervalSeconds * 1000, {});
   }
 }
+
+const HANDLERS = [LifecycleHandler, SpawnHandler];
 
 /** The worker process: BullMQ consumers only, no HTTP server. */
 @Module({})
@@ -38,9 +48,18 @@ export class WorkerModule {
         LoggerModule.forRoot({ pinoHttp: { level: runtime.config.log.level } }),
         DatabaseModule.forRoot(runtime.databaseUrl, 'brain-worker'),
         QueueModule.forRoot(runtime.queue),
+        BlueprintCoreModule,
+        GenesisCoreModule,
         SchedulesModule,
       ],
-      providers: [HousekeepingRepository, LifecycleProcessor],
+      providers: [
+        HousekeepingRepository,
+        ClusterRepository,
+        ClusterReconciler,
+        ...HANDLERS,
+        { provide: JOB_HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers, inject: HANDLERS },
+        QueueConsumers,
+      ],
     };
   }
 }

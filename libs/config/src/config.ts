@@ -21,7 +21,7 @@ export interface AppConfig {
   auth: { adminApiKey: string | undefined; anonymousReads: boolean };
   rateLimit: { max: number; windowSeconds: number };
   log: { level: string };
-  worker: { concurrency: number };
+  worker: { concurrency: number; jobLockSeconds: number; reconcileIntervalSeconds: number };
   /** seconds a process waits for in-flight work on SIGTERM before exiting */
   shutdownGraceSeconds: number;
   housekeeping: { intervalSeconds: number; metricsRetentionHours: number; idempotencyTtlHours: number };
@@ -72,7 +72,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     auth: { adminApiKey: dto.ADMIN_API_KEY, anonymousReads: dto.AUTH_ANONYMOUS_READS ?? true },
     rateLimit: { max: dto.RATE_LIMIT_MAX ?? 600, windowSeconds: dto.RATE_LIMIT_WINDOW_SECONDS ?? 60 },
     log: { level: dto.LOG_LEVEL ?? (dto.NODE_ENV === 'test' ? 'warn' : 'info') },
-    worker: { concurrency: dto.WORKER_CONCURRENCY ?? 10 },
+    worker: {
+      concurrency: dto.WORKER_CONCURRENCY ?? 10,
+      jobLockSeconds: dto.JOB_LOCK_SECONDS ?? 30,
+      reconcileIntervalSeconds: dto.RECONCILE_INTERVAL_SECONDS ?? 15,
+    },
     shutdownGraceSeconds: dto.SHUTDOWN_GRACE_SECONDS ?? 30,
     housekeeping: {
       intervalSeconds: dto.HOUSEKEEPING_INTERVAL_SECONDS ?? 3600,

@@ -77,6 +77,14 @@ export class EnvDto {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   WORKER_CONCURRENCY?: number;
 
+  /** seconds a worker holds a job before another worker may take it over (a crashed worker's jobs are retried after this) */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(600)
+  JOB_LOCK_SECONDS?: number;
+
+  /** how often clusters whose agents must still change are re-enqueued (covers a lost enqueue) */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  RECONCILE_INTERVAL_SECONDS?: number;
+
   /** seconds a worker waits for in-flight jobs on SIGTERM before exiting */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   SHUTDOWN_GRACE_SECONDS?: number;

@@ -6,6 +6,8 @@ import { assertValidJobId, DEFAULT_JOB_OPTIONS, jobIdentity } from './job.policy
 import { JobName, QueueName } from './queue.enum';
 import { JOB_QUEUE, JobPayloads } from './queue.types';
 
+const ENQUEUE_TIMEOUT_MS = 3000;
+
 /** The one place jobs are added: ids and default options come from the central policy. */
 @Injectable()
 export class JobProducer {
@@ -33,10 +35,17 @@ export class JobProducer {
   async enqueue<J extends JobName>(name: J, data: JobPayloads[J], options: JobsOptions = {}): Promise<Job> {
     const opts: JobsOptions = { ...DEFAULT_JOB_OPTIONS, ...jobIdentity(name, data), ...options };
     assertValidJobId(opts.jobId);
+    // With Redis gone, BullMQ waits for the reconnect; an api request must not wait with it.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+    });
     try {
-      return await this.queues[JOB_QUEUE[name]].add(name, data, opts);
+      return await Promise.race([this.queues[JOB_QUEUE[name]].add(name, data, opts), timeout]);
     } catch (e) {
       throw new DomainError(ErrorCode.DependencyUnavailable, `job queue unavailable: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

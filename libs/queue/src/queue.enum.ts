@@ -14,6 +14,8 @@ export enum JobName {
   SpawnCluster = 'spawn-cluster',
   /** converge a cluster's live workers to its target (scale up, drain down) */
   ReconcileWorkers = 'reconcile-workers',
+  /** system-wide tick: re-enqueue ReconcileWorkers for clusters whose agents must still change */
+  ReconcileTick = 'reconcile-tick',
   /** system-wide tick: fan out one CollectMetrics per active cluster */
   MetricsTick = 'metrics-tick',
   CollectMetrics = 'collect-metrics',

@@ -8,6 +8,7 @@ export interface ClusterJob {
 export interface JobPayloads {
   [JobName.SpawnCluster]: ClusterJob;
   [JobName.ReconcileWorkers]: ClusterJob;
+  [JobName.ReconcileTick]: Record<string, never>;
   [JobName.MetricsTick]: Record<string, never>;
   [JobName.CollectMetrics]: ClusterJob;
   [JobName.AutoscaleTick]: Record<string, never>;
@@ -23,6 +24,7 @@ export interface JobPayloads {
 export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JobName.SpawnCluster]: QueueName.Spawn,
   [JobName.ReconcileWorkers]: QueueName.Spawn,
+  [JobName.ReconcileTick]: QueueName.Spawn,
   [JobName.MetricsTick]: QueueName.Metrics,
   [JobName.CollectMetrics]: QueueName.Metrics,
   [JobName.AutoscaleTick]: QueueName.Autoscale,

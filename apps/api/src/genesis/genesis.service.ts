@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { DomainError, ErrorCode, notFound } from '#common';
+import { DomainError, ErrorCode, notFound, Problem } from '#common';
 import {
   BuildAgentInput,
   buildAgentSpec,
@@ -21,7 +21,7 @@ import { GenesisRepository } from './genesis.repository';
 
 export type SpawnOutcome =
   | { ok: true; agent: GenesisAgent; dna: DnaSnapshot; warnings: RuleResult[] }
-  | { ok: false; reason: string; violations: RuleResult[]; problems: { path: string; message: string }[] };
+  | { ok: false; reason: string; violations: RuleResult[]; problems: Problem[] };
 
 /** The agent factory: every agent, from the API or a cluster, is made and checked here. */
 @Injectable()

@@ -3,7 +3,7 @@ import { AgentRole, AgentStatus } from '../enums';
 
 @Entity('cluster_agents')
 @Index(['clusterId', 'role', 'status'])
-@Index(['clusterId', 'spawnKey'], { unique: true })
+@Index('IDX_cluster_agents_live_spawn_key', ['clusterId', 'spawnKey'], { unique: true, where: `status NOT IN ('stopped', 'spawn_failed')` })
 export class ClusterAgent {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') clusterId!: string;
@@ -19,8 +19,8 @@ export class ClusterAgent {
   @Column('jsonb', { default: () => "'{}'" }) config!: Record<string, unknown>;
   @Column('text', { nullable: true }) error!: string | null;
   /**
-   * Deterministic key of the slot this agent fills (e.g. `worker:Image Generator:3`); unique per
-   * cluster so a retried or duplicated spawn job cannot create the same agent twice.
+   * Deterministic key of the slot this agent fills (e.g. `worker:Image Generator:3`); unique among
+   * a cluster's live agents so a retried or duplicated spawn job cannot create the same agent twice.
    */
   @Column('text') spawnKey!: string;
   @Column('uuid', { nullable: true }) currentTaskId!: string | null;

@@ -1,8 +1,8 @@
-import { Inject, Logger } from '@nestjs/common';
-import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { JobName, QueueName } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
+import { JobHandler } from '../consumers';
 import { HousekeepingRepository } from './housekeeping.repository';
 
 export interface HousekeepingResult {
@@ -11,18 +11,17 @@ export interface HousekeepingResult {
   rateLimits: number;
 }
 
-@Processor(QueueName.Lifecycle)
-export class LifecycleProcessor extends WorkerHost {
-  private readonly logger = new Logger(LifecycleProcessor.name);
+@Injectable()
+export class LifecycleHandler implements JobHandler {
+  readonly queue = QueueName.Lifecycle;
+  private readonly logger = new Logger(LifecycleHandler.name);
 
   constructor(
     private readonly repo: HousekeepingRepository,
     @Inject(RUNTIME) private readonly runtime: Runtime,
-  ) {
-    super();
-  }
+  ) {}
 
-  async process(job: Job): Promise<unknown> {
+  async handle(job: Job): Promise<unknown> {
     switch (job.name) {
       case JobName.Housekeeping:
         return this.housekeeping();

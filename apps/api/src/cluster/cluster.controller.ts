@@ -1,0 +1,113 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { UserRole } from '#db';
+import { Principal, RequireRole } from '../auth/auth.decorators';
+import { UuidParam } from '../common/uuid-param';
+import {
+  AddAgentDto,
+  ClusterAgentDto,
+  ClusterDto,
+  ClusterListDto,
+  CreateClusterDto,
+  DecisionsQuery,
+  HierarchyDto,
+  ListAgentsQuery,
+  ListClustersQuery,
+  ScaleClusterDto,
+  UpdateClusterDto,
+} from './cluster.dto';
+import { ClusterService } from './cluster.service';
+
+type AuthedRequest = Request & { principal?: Principal };
+
+@ApiTags('clusters')
+@ApiBearerAuth()
+@Controller('api/clusters')
+export class ClusterController {
+  constructor(private readonly clusters: ClusterService) {}
+
+  /** Creates a cluster from a blueprint; the worker spawns its agents. Honours Idempotency-Key. */
+  @Post()
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'a retried create with the same key returns the first answer' })
+  async createCluster(
+    @Body() dto: CreateClusterDto,
+    @Req() req: AuthedRequest,
+    @Res({ passthrough: true }) res: Response,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<ClusterDto> {
+    const { cluster, replayed } = await this.clusters.create(dto, req.principal, key);
+    res.location(`/api/clusters/${cluster.id}`);
+    if (replayed) res.setHeader('Idempotent-Replayed', 'true');
+    return cluster;
+  }
+
+  /** Clusters, filtered by status, type and blueprint, paged; `total` is the real count. */
+  @Get()
+  listClusters(@Query() q: ListClustersQuery): Promise<ClusterListDto> {
+    return this.clusters.list(q);
+  }
+
+  @Get(':id')
+  getCluster(@UuidParam() id: string): Promise<ClusterDto> {
+    return this.clusters.get(id);
+  }
+
+  /** Name, description, tags, min/max workers (min <= target <= max) and config. */
+  @Put(':id')
+  updateCluster(@UuidParam() id: string, @Body() dto: UpdateClusterDto): Promise<ClusterDto> {
+    return this.clusters.update(id, dto);
+  }
+
+  /** Destroys the cluster (admin): status destroying, then destroyed once every agent is stopped. */
+  @Delete(':id')
+  @RequireRole(UserRole.Admin)
+  @HttpCode(202)
+  destroyCluster(@UuidParam() id: string, @Req() req: AuthedRequest): Promise<ClusterDto> {
+    return this.clusters.destroy(id, req.principal);
+  }
+
+  /** Sets the worker target: workers are really spawned or drained by the worker process. */
+  @Post(':id/scale')
+  @HttpCode(202)
+  scaleCluster(@UuidParam() id: string, @Body() dto: ScaleClusterDto, @Req() req: AuthedRequest): Promise<ClusterDto> {
+    return this.clusters.scale(id, dto, req.principal);
+  }
+
+  /** Stops the worker pool and specialists, keeps the supervisor. */
+  @Post(':id/hibernate')
+  @HttpCode(202)
+  hibernateCluster(@UuidParam() id: string, @Req() req: AuthedRequest): Promise<ClusterDto> {
+    return this.clusters.hibernate(id, req.principal);
+  }
+
+  /** Wakes a hibernated cluster at its minimum (or activation) size. */
+  @Post(':id/reactivate')
+  @HttpCode(202)
+  reactivateCluster(@UuidParam() id: string, @Req() req: AuthedRequest): Promise<ClusterDto> {
+    return this.clusters.reactivate(id, req.principal);
+  }
+
+  @Get(':id/agents')
+  listAgents(@UuidParam() id: string, @Query() q: ListAgentsQuery): Promise<ClusterAgentDto[]> {
+    return this.clusters.agents(id, q);
+  }
+
+  /** Adds an agent by hand (made by Genesis); a worker raises target_workers by one. */
+  @Post(':id/agents')
+  addAgent(@UuidParam() id: string, @Body() dto: AddAgentDto): Promise<ClusterAgentDto> {
+    return this.clusters.addAgent(id, dto);
+  }
+
+  /** The agents nested by `reports_to`, from the supervisor down. */
+  @Get(':id/hierarchy')
+  getHierarchy(@UuidParam() id: string): Promise<HierarchyDto> {
+    return this.clusters.hierarchy(id);
+  }
+
+  /** The audit log of scaling actions and evaluations, newest first. */
+  @Get(':id/scaling-decisions')
+  listScalingDecisions(@UuidParam() id: string, @Query() q: DecisionsQuery) {
+    return this.clusters.decisions(id, q);
+  }
+}

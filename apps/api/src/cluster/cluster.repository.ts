@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, ScalingDecision } from '#db';
+
+export interface ClusterListFilter {
+  status?: ClusterStatus;
+  type?: ClusterType;
+  blueprintId?: string;
+  skip: number;
+  take: number;
+}
+
+export interface ClusterCounts {
+  currentWorkers: number;
+  agentsCount: number;
+}
+
+/** Worker statuses that count in current_workers: they exist and take (or will take) tasks. */
+export const LIVE_WORKER = [AgentStatus.Spawning, AgentStatus.Idle, AgentStatus.Busy];
+/** Agents that are part of the cluster's current shape (not stopped or failed). */
+export const PRESENT = [AgentStatus.Spawning, AgentStatus.Idle, AgentStatus.Busy, AgentStatus.Draining, AgentStatus.Hibernated];
+
+@Injectable()
+export class ClusterRepository {
+  constructor(@InjectDataSource() readonly ds: DataSource) {}
+
+  transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(fn);
+  }
+
+  find(id: string, m: EntityManager = this.ds.manager): Promise<Cluster | null> {
+    return m.getRepository(Cluster).findOne({ where: { id } });
+  }
+
+  /** The cluster row, locked until the transaction ends: serialises every change to one cluster. */
+  lock(m: EntityManager, id: string): Promise<Cluster | null> {
+    return m.getRepository(Cluster).createQueryBuilder('c').setLock('pessimistic_write').where('c.id = :id', { id }).getOne();
+  }
+
+  async create(m: EntityManager, fields: Partial<Cluster>): Promise<Cluster> {
+    const repo = m.getRepository(Cluster);
+    return repo.save(repo.create(fields));
+  }
+
+  async update(m: EntityManager, id: string, patch: Partial<Cluster>): Promise<void> {
+    // jsonb columns (config) are plain objects here; TypeORM's deep-partial type cannot see that
+    await m.getRepository(Cluster).update(id, patch as QueryDeepPartialEntity<Cluster>);
+  }
+
+  list(f: ClusterListFilter): Promise<[Cluster[], number]> {
+    const where: FindOptionsWhere<Cluster> = {};
+    if (f.status) where.status = f.status;
+    if (f.type) where.type = f.type;
+    if (f.blueprintId) where.blueprintId = f.blueprintId;
+    return this.ds.getRepository(Cluster).findAndCount({ where, order: { createdAt: 'DESC', id: 'ASC' }, skip: f.skip, take: f.take });
+  }
+
+  /** current_workers and agents_count, counted from the agent rows (never stored counters). */
+  async counts(ids: string[], m: EntityManager = this.ds.manager): Promise<Map<string, ClusterCounts>> {
+    const out = new Map(ids.map((id) => [id, { currentWorkers: 0, agentsCount: 0 }]));
+    if (!ids.length) return out;
+    const rows: { cluster_id: string; workers: number; agents: number }[] = await m.query(
+      `SELECT cluster_id,
+              count(*) FILTER (WHERE role = 'worker' AND status = ANY($2))::int AS workers,
+              count(*) FILTER (WHERE status = ANY($3))::int AS agents
+         FROM cluster_agents WHERE cluster_id = ANY($1) GROUP BY cluster_id`,
+      [ids, LIVE_WORKER, PRESENT],
+    );
+    for (const r of rows) out.set(r.cluster_id, { currentWorkers: r.workers, agentsCount: r.agents });
+    return out;
+  }
+
+  agents(clusterId: string, filter: { role?: AgentRole; status?: AgentStatus } = {}, m: EntityManager = this.ds.manager): Promise<ClusterAgent[]> {
+    return m.getRepository(ClusterAgent).find({
+      where: { clusterId, ...(filter.role ? { role: filter.role } : {}), ...(filter.status ? { status: filter.status } : {}) },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  presentAgents(clusterId: string, m: EntityManager = this.ds.manager): Promise<ClusterAgent[]> {
+    return m.getRepository(ClusterAgent).find({ where: { clusterId, status: In(PRESENT) }, order: { createdAt: 'ASC', id: 'ASC' } });
+  }
+
+  async insertAgent(m: EntityManager, fields: Partial<ClusterAgent>): Promise<ClusterAgent> {
+    const repo = m.getRepository(ClusterAgent);
+    return repo.save(repo.create(fields));
+  }
+
+  /** Spawn keys Genesis refused: not tried again (its rules are deterministic for a definition). */
+  async failedSpawnKeys(clusterId: string, m: EntityManager): Promise<Set<string>> {
+    const rows: { spawn_key: string }[] = await m.query(`SELECT DISTINCT spawn_key FROM cluster_agents WHERE cluster_id = $1 AND status = 'spawn_failed'`, [clusterId]);
+    return new Set(rows.map((r) => r.spawn_key));
+  }
+
+  async setStatus(m: EntityManager, ids: string[], status: AgentStatus): Promise<void> {
+    if (!ids.length) return;
+    const stopped = status === AgentStatus.Stopped;
+    await m.getRepository(ClusterAgent).update({ id: In(ids) }, { status, ...(stopped ? { stoppedAt: new Date() } : {}) });
+  }
+
+  async recordDecision(m: EntityManager, d: Partial<ScalingDecision>): Promise<ScalingDecision> {
+    const repo = m.getRepository(ScalingDecision);
+    return repo.save(repo.create(d));
+  }
+
+  decisions(clusterId: string, skip: number, take: number): Promise<[ScalingDecision[], number]> {
+    return this.ds.getRepository(ScalingDecision).findAndCount({ where: { clusterId }, order: { createdAt: 'DESC', id: 'DESC' }, skip, take });
+  }
+
+  /** Clusters whose agents must still change: the reconcile tick re-enqueues work for them. */
+  async needingReconcile(): Promise<string[]> {
+    const rows: { id: string }[] = await this.ds.query(
+      `SELECT id FROM clusters WHERE status IN ('spawning', 'scaling_up', 'scaling_down', 'destroying')
+          OR (status = 'hibernated' AND EXISTS (SELECT 1 FROM cluster_agents a WHERE a.cluster_id = clusters.id AND a.status = 'draining'))`,
+    );
+    return rows.map((r) => r.id);
+  }
+}

@@ -1,0 +1,170 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AgentDefinition, hierarchyOrder, workerDefinitions } from '#blueprint';
+import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus } from '#db';
+import { planWorkers } from '#scaling';
+import { BlueprintService } from '../../../api/src/blueprint/blueprint.service';
+import { ClusterRepository, LIVE_WORKER } from '../../../api/src/cluster/cluster.repository';
+import { spawnInputFor } from '../../../api/src/genesis/blueprint-agent';
+import { GenesisService } from '../../../api/src/genesis/genesis.service';
+
+/** Agents made per transaction: a crash loses at most one uncommitted batch, and locks stay short. */
+const BATCH = 25;
+
+/**
+ * Converges a cluster's agents to what its row says (status and target_workers). Every step runs
+ * in a transaction holding the cluster's row lock and starts from the agent rows, so a retried,
+ * duplicated or interrupted run continues where the last committed step left off and never makes
+ * an agent twice (the live spawn keys are unique per cluster as well).
+ */
+@Injectable()
+export class ClusterReconciler {
+  private readonly logger = new Logger(ClusterReconciler.name);
+
+  constructor(
+    private readonly repo: ClusterRepository,
+    private readonly blueprints: BlueprintService,
+    private readonly genesis: GenesisService,
+  ) {}
+
+  async reconcile(clusterId: string): Promise<void> {
+    // Bounded: a cluster needs at most (agents / BATCH) steps; more means something keeps changing.
+    for (let step = 0; step < 200; step++) {
+      const more = await this.repo.transaction((m) => this.step(m, clusterId));
+      if (!more) return;
+    }
+    this.logger.warn(`cluster ${clusterId} did not settle in 200 steps; the reconcile tick will continue`);
+  }
+
+  /** One locked step; true when there is more to do. */
+  private async step(m: EntityManager, id: string): Promise<boolean> {
+    const c = await this.repo.lock(m, id);
+    if (!c) return false;
+    switch (c.status) {
+      case ClusterStatus.Spawning:
+      case ClusterStatus.Active:
+      case ClusterStatus.ScalingUp:
+      case ClusterStatus.ScalingDown:
+        return this.converge(m, c);
+      case ClusterStatus.Hibernated:
+        await this.hibernate(m, c);
+        return false;
+      case ClusterStatus.Destroying:
+        await this.destroy(m, c);
+        return false;
+      default:
+        return false;
+    }
+  }
+
+  private async converge(m: EntityManager, c: Cluster): Promise<boolean> {
+    const { definition: bp } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true });
+    const agents = await this.repo.presentAgents(c.id, m);
+    const failed = await this.repo.failedSpawnKeys(c.id, m);
+    let budget = BATCH;
+
+    // After a reactivation: specialists and leads wake up.
+    const sleeping = agents.filter((a) => a.status === AgentStatus.Hibernated);
+    await this.repo.setStatus(m, sleeping.map((a) => a.id), AgentStatus.Idle);
+    sleeping.forEach((a) => (a.status = AgentStatus.Idle));
+
+    // Supervisor first, then every other definition `count` times (a range at its minimum).
+    for (const def of hierarchyOrder(bp)) {
+      if (def.role === 'worker') continue;
+      for (let i = 0; i < def.count.min; i++) {
+        const key = `def:${def.name}:${i}`;
+        if (failed.has(key) || agents.some((a) => a.spawnKey === key)) continue;
+        if (budget-- <= 0) return true;
+        const name = def.count.min > 1 ? `${def.name} ${i + 1}` : def.name;
+        const agent = await this.spawnAgent(m, c, def, key, name, agents);
+        if (agent.status === AgentStatus.SpawnFailed && def.role === 'supervisor') {
+          await this.repo.update(m, c.id, { status: ClusterStatus.Failed, statusReason: `supervisor ${def.name} was refused by Genesis: ${agent.error}` });
+          this.logger.warn(`cluster ${c.id} failed: supervisor refused`);
+          return false;
+        }
+        if (agent.status !== AgentStatus.SpawnFailed) agents.push(agent);
+      }
+    }
+
+    // Then the worker pool, to target_workers, spread over the worker definitions.
+    const workerDefs = workerDefinitions(bp);
+    const blocked = new Set(workerDefs.filter((d) => [...failed].some((k) => k.startsWith(`worker:${d.name}:`))).map((d) => d.name));
+    const live = agents.filter((a) => a.role === AgentRole.Worker && LIVE_WORKER.includes(a.status));
+    const plan = planWorkers(
+      workerDefs.map((d) => ({ name: d.name, ...d.count })),
+      live.map((a) => ({ id: a.id, definition: a.definitionName ?? '', busy: a.status === AgentStatus.Busy })),
+      c.targetWorkers,
+      blocked,
+    );
+    await this.repo.setStatus(m, plan.stop, AgentStatus.Stopped);
+    await this.repo.setStatus(m, plan.drain, AgentStatus.Draining);
+    for (const [defName, n] of Object.entries(plan.spawn)) {
+      const def = workerDefs.find((d) => d.name === defName)!;
+      const used = new Set(agents.filter((a) => a.definitionName === defName).map((a) => a.spawnKey));
+      let slot = 0;
+      for (let k = 0; k < n; k++) {
+        if (budget-- <= 0) return true;
+        while (used.has(`worker:${defName}:${slot}`)) slot++;
+        const key = `worker:${defName}:${slot}`;
+        used.add(key);
+        const agent = await this.spawnAgent(m, c, def, key, `${defName} ${slot + 1}`, agents);
+        if (agent.status === AgentStatus.SpawnFailed) return true; // plan again without this definition
+        agents.push(agent);
+      }
+    }
+
+    const draining = plan.drain.length > 0 || agents.some((a) => a.status === AgentStatus.Draining);
+    const statusReason = plan.shortfall ? `target_workers ${c.targetWorkers} cannot be met: ${plan.shortfall.reason}` : null;
+    await this.repo.update(m, c.id, {
+      status: draining ? ClusterStatus.ScalingDown : ClusterStatus.Active,
+      startedAt: c.startedAt ?? new Date(),
+      statusReason,
+    });
+    return false;
+  }
+
+  /** Workers stop (busy ones drain first), specialists and leads sleep, the supervisor stays. */
+  private async hibernate(m: EntityManager, c: Cluster): Promise<void> {
+    const agents = await this.repo.presentAgents(c.id, m);
+    const workers = agents.filter((a) => a.role === AgentRole.Worker);
+    await this.repo.setStatus(m, workers.filter((a) => a.status === AgentStatus.Idle || a.status === AgentStatus.Spawning).map((a) => a.id), AgentStatus.Stopped);
+    await this.repo.setStatus(m, workers.filter((a) => a.status === AgentStatus.Busy).map((a) => a.id), AgentStatus.Draining);
+    const others = agents.filter((a) => a.role === AgentRole.Specialist || a.role === AgentRole.Lead);
+    await this.repo.setStatus(m, others.filter((a) => a.status === AgentStatus.Idle || a.status === AgentStatus.Spawning).map((a) => a.id), AgentStatus.Hibernated);
+  }
+
+  /** Every agent stops (busy ones after their task); then the cluster is destroyed. */
+  private async destroy(m: EntityManager, c: Cluster): Promise<void> {
+    const agents = await this.repo.presentAgents(c.id, m);
+    const busy = agents.filter((a) => a.status === AgentStatus.Busy || a.status === AgentStatus.Draining);
+    await this.repo.setStatus(m, busy.filter((a) => a.status === AgentStatus.Busy).map((a) => a.id), AgentStatus.Draining);
+    await this.repo.setStatus(m, agents.filter((a) => !busy.includes(a)).map((a) => a.id), AgentStatus.Stopped);
+    if (!busy.length) await this.repo.update(m, c.id, { status: ClusterStatus.Destroyed, destroyedAt: new Date(), targetWorkers: 0 });
+  }
+
+  /** Makes one agent through Genesis; a refusal is stored as a spawn_failed agent with the reason. */
+  private async spawnAgent(m: EntityManager, c: Cluster, def: AgentDefinition, spawnKey: string, name: string, present: ClusterAgent[]): Promise<ClusterAgent> {
+    const parent = def.reportsTo
+      ? (present.find((a) => a.definitionName === def.reportsTo && a.status !== AgentStatus.Hibernated) ??
+        present.find((a) => a.definitionName === def.reportsTo) ??
+        present.find((a) => a.role === AgentRole.Supervisor))
+      : undefined;
+    const outcome = await this.genesis.spawn(spawnInputFor(def, { name, seed: `${c.id}/${spawnKey}`, source: `cluster:${c.id}` }), m);
+    const now = new Date();
+    return this.repo.insertAgent(m, {
+      clusterId: c.id,
+      genesisAgentId: outcome.ok ? outcome.agent.id : null,
+      definitionName: def.name,
+      name,
+      role: def.role as AgentRole,
+      status: outcome.ok ? AgentStatus.Idle : AgentStatus.SpawnFailed,
+      reportsToId: parent?.id ?? null,
+      capabilities: outcome.ok ? outcome.agent.capabilities : def.capabilities,
+      skills: def.skills,
+      config: outcome.ok ? outcome.agent.config : {},
+      error: outcome.ok ? null : outcome.reason,
+      spawnKey,
+      startedAt: outcome.ok ? now : null,
+    });
+  }
+}

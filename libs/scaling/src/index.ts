@@ -1,0 +1,2 @@
+// Scaling as plain functions: no Nest, TypeORM or BullMQ imports.
+export * from './worker-plan';
