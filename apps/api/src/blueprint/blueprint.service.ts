@@ -139,11 +139,13 @@ export class BlueprintService {
   }
 
   /** The stored blueprint (current or given version) with its definition; 404 when unknown. */
-  async resolve(id: string, version?: string, opts: { allowInactive?: boolean } = {}): Promise<ResolvedBlueprint> {
-    const b = await this.repo.find(id);
+  async resolve(id: string, version?: string, opts: { allowInactive?: boolean; manager?: EntityManager } = {}): Promise<ResolvedBlueprint> {
+    // Inside a caller's transaction use its connection: taking a second one from the pool while
+    // holding the first can starve the pool under load.
+    const b = await this.repo.find(id, opts.manager);
     if (!b) throw notFound('blueprint', id);
     if (!b.isActive && !opts.allowInactive) throw new DomainError(ErrorCode.Unprocessable, `blueprint ${id} is inactive`);
-    const v = await this.repo.findVersion(id, version ?? b.currentVersion);
+    const v = await this.repo.findVersion(id, version ?? b.currentVersion, opts.manager);
     if (!v) throw notFound(`version of blueprint ${id}`, version ?? b.currentVersion);
     return { blueprint: b, version: v, definition: this.definitionOf(v) };
   }

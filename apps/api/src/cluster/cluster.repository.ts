@@ -105,8 +105,9 @@ export class ClusterRepository {
     return repo.save(repo.create(d));
   }
 
+  /** Newest first, by id: ids are taken under the cluster lock, so they follow the order decisions took effect. */
   decisions(clusterId: string, skip: number, take: number): Promise<[ScalingDecision[], number]> {
-    return this.ds.getRepository(ScalingDecision).findAndCount({ where: { clusterId }, order: { createdAt: 'DESC', id: 'DESC' }, skip, take });
+    return this.ds.getRepository(ScalingDecision).findAndCount({ where: { clusterId }, order: { id: 'DESC' }, skip, take });
   }
 
   /** Clusters whose agents must still change: the reconcile tick re-enqueues work for them. */

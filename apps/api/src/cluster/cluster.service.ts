@@ -50,6 +50,9 @@ function checkWorkerBounds(bp: BlueprintDefinition, min: number, max: number, ta
   return problems;
 }
 
+/** Who asked, for the scaling-decision log: the key's name and id. */
+const actorOf = (who: Principal | undefined) => (who ? (who.keyId ? `${who.name} (${who.keyId})` : who.name) : 'anonymous');
+
 const NOT_SCALABLE = [ClusterStatus.Hibernated, ClusterStatus.Destroying, ClusterStatus.Destroyed, ClusterStatus.Failed];
 
 @Injectable()
@@ -92,7 +95,7 @@ export class ClusterService {
       await this.repo.recordDecision(m, {
         clusterId: c.id,
         source: ScalingSource.Manual,
-        requestedBy: who?.keyId ?? who?.name ?? null,
+        requestedBy: actorOf(who),
         reason: 'cluster created',
         reasonCode: 'Created',
         fromWorkers: 0,
@@ -154,7 +157,7 @@ export class ClusterService {
       if (NOT_SCALABLE.includes(c.status)) {
         throw new DomainError(ErrorCode.Conflict, `cluster ${id} is ${c.status}: it cannot be scaled${c.status === ClusterStatus.Hibernated ? ' (reactivate it first)' : ''}`);
       }
-      const { definition } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true });
+      const { definition } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true, manager: m });
       const problems = checkWorkerBounds(definition, c.minWorkers, c.maxWorkers, dto.target_workers);
       if (problems.length) throw invalid(problems);
       const live = (await this.repo.counts([id], m)).get(id)!.currentWorkers;
@@ -171,7 +174,7 @@ export class ClusterService {
       await this.repo.recordDecision(m, {
         clusterId: id,
         source: ScalingSource.Manual,
-        requestedBy: who?.keyId ?? who?.name ?? null,
+        requestedBy: actorOf(who),
         reason: dto.reason ?? null,
         reasonCode: dto.target_workers > c.targetWorkers ? 'ScaledUp' : dto.target_workers < c.targetWorkers ? 'ScaledDown' : 'Unchanged',
         rule: 'manual',
@@ -199,7 +202,7 @@ export class ClusterService {
       await this.repo.recordDecision(m, {
         clusterId: id,
         source: ScalingSource.Manual,
-        requestedBy: who?.keyId ?? who?.name ?? null,
+        requestedBy: actorOf(who),
         reason: 'hibernate',
         reasonCode: 'Hibernated',
         fromWorkers: c.targetWorkers,
@@ -230,7 +233,7 @@ export class ClusterService {
       await this.repo.recordDecision(m, {
         clusterId: id,
         source: ScalingSource.Manual,
-        requestedBy: who?.keyId ?? who?.name ?? null,
+        requestedBy: actorOf(who),
         reason: 'reactivate',
         reasonCode: 'Reactivated',
         fromWorkers: 0,
@@ -253,7 +256,7 @@ export class ClusterService {
       await this.repo.recordDecision(m, {
         clusterId: id,
         source: ScalingSource.Manual,
-        requestedBy: who?.keyId ?? who?.name ?? null,
+        requestedBy: actorOf(who),
         reason: 'destroy',
         reasonCode: 'Destroyed',
         fromWorkers: c.targetWorkers,
