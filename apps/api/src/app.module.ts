@@ -6,8 +6,11 @@ import { QueueModule } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
 import { AuthModule } from './auth/auth.module';
 import { BlueprintModule } from './blueprint/blueprint.module';
+import { ChatModule } from './chat/chat.module';
 import { ClusterModule } from './cluster/cluster.module';
 import { GenesisModule } from './genesis/genesis.module';
+import { LlmModule } from './llm/llm.module';
+import { TaskModule } from './task/task.module';
 import { GlobalExceptionFilter } from './common/error.filter';
 import { requestId } from './common/request-id';
 import { createValidationPipe } from './common/validation';
@@ -48,6 +51,9 @@ export class AppModule {
         BlueprintModule,
         GenesisModule,
         ClusterModule,
+        TaskModule,
+        LlmModule,
+        ChatModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -6,11 +6,14 @@ import { RUNTIME, Runtime } from '#runtime';
 import { BlueprintCoreModule } from '../../api/src/blueprint/blueprint.module';
 import { ClusterRepository } from '../../api/src/cluster/cluster.repository';
 import { GenesisCoreModule } from '../../api/src/genesis/genesis.module';
+import { LlmModule } from '../../api/src/llm/llm.module';
+import { TaskRepository } from '../../api/src/task/task.repository';
 import { JOB_HANDLERS, JobHandler, QueueConsumers } from './consumers';
 import { HousekeepingRepository } from './lifecycle/housekeeping.repository';
 import { LifecycleHandler } from './lifecycle/lifecycle.handler';
 import { ClusterReconciler } from './spawn/cluster.reconciler';
 import { SpawnHandler } from './spawn/spawn.handler';
+import { TaskHandler } from './tasks/task.handler';
 
 @Global()
 @Module({})
@@ -35,7 +38,7 @@ class SchedulesModule implements OnApplicationBootstrap {
   }
 }
 
-const HANDLERS = [LifecycleHandler, SpawnHandler];
+const HANDLERS = [LifecycleHandler, SpawnHandler, TaskHandler];
 
 /** The worker process: BullMQ consumers only, no HTTP server. */
 @Module({})
@@ -50,11 +53,13 @@ export class WorkerModule {
         QueueModule.forRoot(runtime.queue),
         BlueprintCoreModule,
         GenesisCoreModule,
+        LlmModule,
         SchedulesModule,
       ],
       providers: [
         HousekeepingRepository,
         ClusterRepository,
+        TaskRepository,
         ClusterReconciler,
         ...HANDLERS,
         { provide: JOB_HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers, inject: HANDLERS },

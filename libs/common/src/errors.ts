@@ -14,6 +14,8 @@ export enum ErrorCode {
   BudgetExceeded = 'BUDGET_EXCEEDED',
   DependencyUnavailable = 'DEPENDENCY_UNAVAILABLE',
   DependencyTimeout = 'DEPENDENCY_TIMEOUT',
+  /** a dependency answered, but with an error of its own (e.g. the LLM refused the model) */
+  DependencyFailed = 'DEPENDENCY_FAILED',
 }
 
 /** One problem with an input, named by its path (`agents[3].count`) and the rule it broke. */

@@ -21,6 +21,18 @@ export interface AppConfig {
   auth: { adminApiKey: string | undefined; anonymousReads: boolean };
   rateLimit: { max: number; windowSeconds: number };
   log: { level: string };
+  llm: {
+    provider: 'local' | 'ollama' | 'openai';
+    timeoutSeconds: number;
+    maxRetries: number;
+    localLatencyMs: number;
+    ollama: { host: string; model: string };
+    openai: { baseUrl: string; apiKey: string | undefined; model: string };
+    /** per 1,000 tokens, by model ('*' for any other) */
+    prices: Record<string, { prompt: number; completion: number }>;
+  };
+  tasks: { maxAttempts: number };
+  chat: { requireAuth: boolean };
   worker: { concurrency: number; jobLockSeconds: number; reconcileIntervalSeconds: number };
   /** seconds a process waits for in-flight work on SIGTERM before exiting */
   shutdownGraceSeconds: number;
@@ -46,7 +58,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   // whitelist drops every variable EnvDto does not declare (the rest of the process environment)
   const dto = plainToInstance(EnvDto, { ...source });
   const errors = validateSync(dto, { whitelist: true });
-  if (errors.length) throw new ConfigError(errors.flatMap(describe(source)));
+  const problems = errors.flatMap(describe(source));
+  const prices = parsePrices(dto.LLM_PRICES, problems);
+  if (problems.length) throw new ConfigError(problems);
 
   return {
     env: (dto.NODE_ENV ?? 'development') as AppConfig['env'],
@@ -54,7 +68,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       host: dto.HOST ?? '0.0.0.0',
       port: dto.PORT ?? 3000,
       bodyLimitBytes: dto.BODY_LIMIT_BYTES ?? 1024 * 1024,
-      corsOrigins: (dto.CORS_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000,http://localhost:5173,http://localhost:8080')
+      corsOrigins: (dto.CORS_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000,http://localhost:3001,http://127.0.0.1:3001,http://localhost:5173,http://localhost:8080')
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean),
@@ -72,6 +86,17 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     auth: { adminApiKey: dto.ADMIN_API_KEY, anonymousReads: dto.AUTH_ANONYMOUS_READS ?? true },
     rateLimit: { max: dto.RATE_LIMIT_MAX ?? 600, windowSeconds: dto.RATE_LIMIT_WINDOW_SECONDS ?? 60 },
     log: { level: dto.LOG_LEVEL ?? (dto.NODE_ENV === 'test' ? 'warn' : 'info') },
+    llm: {
+      provider: (dto.LLM_PROVIDER ?? 'local') as AppConfig['llm']['provider'],
+      timeoutSeconds: dto.LLM_TIMEOUT_SECONDS ?? 60,
+      maxRetries: dto.LLM_MAX_RETRIES ?? 2,
+      localLatencyMs: dto.LOCAL_LLM_LATENCY_MS ?? 0,
+      ollama: { host: dto.OLLAMA_HOST ?? 'http://127.0.0.1:11434', model: dto.OLLAMA_MODEL ?? 'llama3.2' },
+      openai: { baseUrl: dto.OPENAI_BASE_URL ?? 'https://api.openai.com/v1', apiKey: dto.OPENAI_API_KEY, model: dto.OPENAI_MODEL ?? 'gpt-4o-mini' },
+      prices,
+    },
+    tasks: { maxAttempts: dto.TASK_MAX_ATTEMPTS ?? 3 },
+    chat: { requireAuth: dto.CHAT_REQUIRE_AUTH ?? false },
     worker: {
       concurrency: dto.WORKER_CONCURRENCY ?? 10,
       jobLockSeconds: dto.JOB_LOCK_SECONDS ?? 30,
@@ -92,6 +117,28 @@ function describe(source: NodeJS.ProcessEnv) {
     const shown = /KEY|SECRET|TOKEN|PASSWORD/.test(e.property) ? '<hidden>' : JSON.stringify(value);
     return Object.values(e.constraints ?? {}).map((msg) => `${e.property}=${shown}: ${msg}`);
   };
+}
+
+/** LLM_PRICES: model -> {prompt, completion} per 1,000 tokens, all numbers >= 0. */
+function parsePrices(raw: string | undefined, problems: string[]): AppConfig['llm']['prices'] {
+  // The built-in provider is free; real providers' prices are the operator's to set.
+  const defaults = { local: { prompt: 0, completion: 0 } };
+  if (raw === undefined) return defaults;
+  try {
+    const parsed = JSON.parse(raw) as Record<string, { prompt?: unknown; completion?: unknown }>;
+    const out: AppConfig['llm']['prices'] = { ...defaults };
+    for (const [model, p] of Object.entries(parsed)) {
+      if (typeof p?.prompt !== 'number' || typeof p?.completion !== 'number' || p.prompt < 0 || p.completion < 0) {
+        problems.push(`LLM_PRICES: "${model}" needs numbers prompt >= 0 and completion >= 0`);
+        continue;
+      }
+      out[model] = { prompt: p.prompt, completion: p.completion };
+    }
+    return out;
+  } catch (e) {
+    problems.push(`LLM_PRICES: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+    return defaults;
+  }
 }
 
 /** Reads ./.env when present; variables already set in the environment win. */

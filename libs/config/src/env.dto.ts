@@ -99,6 +99,48 @@ export class EnvDto {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   IDEMPOTENCY_TTL_HOURS?: number;
 
+  /** which LLM serves tasks and chat: local (built-in, offline), ollama or openai (any OpenAI-compatible server) */
+  @IsOptional() @IsIn(['local', 'ollama', 'openai'])
+  LLM_PROVIDER?: string;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  LLM_TIMEOUT_SECONDS?: number;
+
+  /** retries on 429, 5xx and refused connections */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10)
+  LLM_MAX_RETRIES?: number;
+
+  /** simulated latency of the local provider, in ms */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  LOCAL_LLM_LATENCY_MS?: number;
+
+  @IsOptional() @Matches(/^https?:\/\//, { message: 'OLLAMA_HOST must start with http:// or https://' })
+  OLLAMA_HOST?: string;
+
+  @IsOptional() @IsString()
+  OLLAMA_MODEL?: string;
+
+  @IsOptional() @Matches(/^https?:\/\//, { message: 'OPENAI_BASE_URL must start with http:// or https://' })
+  OPENAI_BASE_URL?: string;
+
+  @IsOptional() @IsString()
+  OPENAI_API_KEY?: string;
+
+  @IsOptional() @IsString()
+  OPENAI_MODEL?: string;
+
+  /** JSON price table per 1,000 tokens: {"model": {"prompt": 0.5, "completion": 1.5}, "*": {...}} */
+  @IsOptional() @Matches(/^\s*\{[\s\S]*\}\s*$/, { message: 'LLM_PRICES must be a JSON object' })
+  LLM_PRICES?: string;
+
+  /** attempts per task before it fails */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(20)
+  TASK_MAX_ATTEMPTS?: number;
+
+  /** require a token (viewer or better) for the chat routes */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  CHAT_REQUIRE_AUTH?: boolean;
+
   /** comma-separated origins allowed by CORS (the chat UI) */
   @IsOptional() @IsString()
   CORS_ORIGINS?: string;

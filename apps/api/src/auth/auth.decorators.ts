@@ -15,6 +15,14 @@ export const AS_READ = 'auth:as-read';
 /** A POST that changes nothing (a dry run, a validation): authorised like a GET. */
 export const AsRead = () => SetMetadata(AS_READ, true);
 
+export const CHAT = 'auth:chat';
+
+/**
+ * Chat routes: open by default (the chat UI sends no token, OpenAI clients send any key), a viewer
+ * token or better when CHAT_REQUIRE_AUTH is on.
+ */
+export const ChatAccess = () => SetMetadata(CHAT, true);
+
 export interface Principal {
   keyId: string | null;
   name: string;

@@ -18,6 +18,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.BudgetExceeded]: HttpStatus.PAYMENT_REQUIRED,
   [ErrorCode.DependencyUnavailable]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.DependencyTimeout]: HttpStatus.GATEWAY_TIMEOUT,
+  [ErrorCode.DependencyFailed]: HttpStatus.BAD_GATEWAY,
 };
 
 const CODE_BY_STATUS: Record<number, string> = {

@@ -3,6 +3,7 @@ import { Job } from 'bullmq';
 import { ClusterStatus } from '#db';
 import { JobName, JobPayloads, JobProducer, QueueName } from '#queue';
 import { ClusterRepository } from '../../../api/src/cluster/cluster.repository';
+import { TaskRepository } from '../../../api/src/task/task.repository';
 import { JobHandler } from '../consumers';
 import { ClusterReconciler } from './cluster.reconciler';
 
@@ -15,7 +16,15 @@ export class SpawnHandler implements JobHandler {
     private readonly reconciler: ClusterReconciler,
     private readonly clusters: ClusterRepository,
     private readonly jobs: JobProducer,
+    private readonly tasks: TaskRepository,
   ) {}
+
+  /** Converges the agents, then lets idle workers take queued tasks. */
+  private async reconcile(clusterId: string): Promise<{ reconciled: string }> {
+    await this.reconciler.reconcile(clusterId);
+    await this.jobs.enqueue(JobName.DispatchTasks, { clusterId });
+    return { reconciled: clusterId };
+  }
 
   async handle(job: Job): Promise<unknown> {
     switch (job.name) {
@@ -24,18 +33,17 @@ export class SpawnHandler implements JobHandler {
         const c = await this.clusters.find(clusterId);
         // Already spawned (a duplicate or retried job): nothing to do.
         if (!c || c.status !== ClusterStatus.Spawning) return { skipped: c?.status ?? 'missing' };
-        await this.reconciler.reconcile(clusterId);
-        return { reconciled: clusterId };
+        return this.reconcile(clusterId);
       }
-      case JobName.ReconcileWorkers: {
-        const { clusterId } = job.data as JobPayloads[JobName.ReconcileWorkers];
-        await this.reconciler.reconcile(clusterId);
-        return { reconciled: clusterId };
-      }
+      case JobName.ReconcileWorkers:
+        return this.reconcile((job.data as JobPayloads[JobName.ReconcileWorkers]).clusterId);
       case JobName.ReconcileTick: {
         const ids = await this.clusters.needingReconcile();
         for (const clusterId of ids) await this.jobs.enqueue(JobName.ReconcileWorkers, { clusterId });
-        return { enqueued: ids.length };
+        // queued tasks whose dispatch was lost (e.g. the queue was down when they were submitted)
+        const dispatch = await this.tasks.dispatchable();
+        for (const clusterId of dispatch) await this.jobs.enqueue(JobName.DispatchTasks, { clusterId });
+        return { reconcile: ids.length, dispatch: dispatch.length };
       }
       default:
         throw new Error(`spawn queue has no handler for job ${job.name}`);

@@ -1,0 +1,108 @@
+import { Type } from 'class-transformer';
+import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+
+export const CHAT_LIMITS = { messages: 100, totalBytes: 200 * 1024 };
+
+export class ChatMessageDto {
+  @IsIn(['system', 'user', 'assistant'], { message: 'role must be one of system, user, assistant' })
+  role!: 'system' | 'user' | 'assistant';
+
+  @IsString() @MinLength(1, { message: 'content must not be empty' })
+  content!: string;
+}
+
+export class ChatRequestDto {
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(CHAT_LIMITS.messages)
+  @ValidateNested({ each: true }) @Type(() => ChatMessageDto)
+  messages!: ChatMessageDto[];
+
+  /** provider model; the configured default when absent (`local` for the offline provider) */
+  @IsOptional() @IsString() @MaxLength(200)
+  model?: string;
+
+  @IsOptional() @IsInt() @Min(1) @Max(32000)
+  max_tokens?: number;
+
+  @IsOptional() @IsNumber() @Min(0) @Max(2)
+  temperature?: number;
+
+  /** answer as server-sent events: `delta` events, then a `usage` event, then `done` */
+  @IsOptional() @IsBoolean()
+  stream?: boolean;
+
+  /** talk to this cluster's supervisor (its system prompt) */
+  @IsOptional() @IsUUID()
+  cluster_id?: string;
+
+  /** talk to this agent of the cluster (needs cluster_id) */
+  @IsOptional() @IsUUID()
+  agent_id?: string;
+}
+
+export class ChatResponseDto {
+  message!: { role: 'assistant'; content: string };
+  model!: string;
+  usage!: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+}
+
+/** OpenAI's chat message: content is a string or a list of text parts. */
+export class OpenAiMessageDto {
+  @IsIn(['system', 'user', 'assistant', 'developer'], { message: 'role must be one of system, developer, user, assistant' })
+  role!: 'system' | 'user' | 'assistant' | 'developer';
+
+  @Allow()
+  content!: string | { type: string; text?: string }[];
+
+  @IsOptional() @IsString()
+  name?: string;
+}
+
+/** `POST /v1/chat/completions`: the fields we use, plus the common ones clients send and we ignore. */
+export class OpenAiChatRequestDto {
+  @IsString() @MaxLength(200)
+  model!: string;
+
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(CHAT_LIMITS.messages)
+  @ValidateNested({ each: true }) @Type(() => OpenAiMessageDto)
+  messages!: OpenAiMessageDto[];
+
+  @IsOptional() @IsInt() @Min(1) @Max(32000)
+  max_tokens?: number;
+
+  @IsOptional() @IsInt() @Min(1) @Max(32000)
+  max_completion_tokens?: number;
+
+  @IsOptional() @IsNumber() @Min(0) @Max(2)
+  temperature?: number;
+
+  @IsOptional() @IsBoolean()
+  stream?: boolean;
+
+  @IsOptional() @Allow()
+  stream_options?: { include_usage?: boolean };
+
+  // accepted for compatibility, not used
+  @IsOptional() @Allow() top_p?: unknown;
+  @IsOptional() @Allow() n?: unknown;
+  @IsOptional() @Allow() stop?: unknown;
+  @IsOptional() @Allow() user?: unknown;
+  @IsOptional() @Allow() seed?: unknown;
+  @IsOptional() @Allow() presence_penalty?: unknown;
+  @IsOptional() @Allow() frequency_penalty?: unknown;
+  @IsOptional() @Allow() response_format?: unknown;
+  @IsOptional() @Allow() metadata?: unknown;
+  @IsOptional() @Allow() store?: unknown;
+}
+
+/** The AXE chat UI's request. */
+export class AxeChatRequestDto {
+  @IsOptional() @IsString() @MaxLength(200)
+  model?: string;
+
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(CHAT_LIMITS.messages)
+  @ValidateNested({ each: true }) @Type(() => ChatMessageDto)
+  messages!: ChatMessageDto[];
+
+  @IsOptional() @IsNumber() @Min(0) @Max(2)
+  temperature?: number;
+}

@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ClusterAgent, CostEntry, Task, TaskStatus } from '#db';
+
+export interface TaskOutcome {
+  status: TaskStatus.Succeeded | TaskStatus.Failed;
+  output: string | null;
+  error: string | null;
+  model: string | null;
+  promptTokens: number | null;
+  completionTokens: number | null;
+  cost: number;
+  durationMs: number;
+}
+
+@Injectable()
+export class TaskRepository {
+  constructor(@InjectDataSource() readonly ds: DataSource) {}
+
+  transaction<T>(fn: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.ds.transaction(fn);
+  }
+
+  async create(fields: Partial<Task>): Promise<Task> {
+    const repo = this.ds.getRepository(Task);
+    return repo.save(repo.create(fields));
+  }
+
+  find(id: string, m: EntityManager = this.ds.manager): Promise<Task | null> {
+    return m.getRepository(Task).findOne({ where: { id } });
+  }
+
+  list(clusterId: string, status: TaskStatus | undefined, skip: number, take: number): Promise<[Task[], number]> {
+    return this.ds.getRepository(Task).findAndCount({
+      where: { clusterId, ...(status ? { status } : {}) },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip,
+      take,
+    });
+  }
+
+  /** Cancels a task that has not finished; null when it already had. */
+  async cancel(id: string): Promise<Task | null> {
+    const rows: { id: string }[] = await this.ds.query(
+      `UPDATE tasks SET status = 'cancelled', finished_at = now(), updated_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+      [id],
+    );
+    return rows.length ? this.find(id) : null;
+  }
+
+  /** Queued tasks, most urgent first; rows other dispatchers hold are skipped. */
+  queued(m: EntityManager, clusterId: string, limit: number): Promise<Task[]> {
+    return m
+      .getRepository(Task)
+      .createQueryBuilder('t')
+      .where('t.cluster_id = :clusterId AND t.status = :s', { clusterId, s: TaskStatus.Queued })
+      .orderBy('t.priority', 'DESC')
+      .addOrderBy('t.created_at', 'ASC')
+      .addOrderBy('t.id', 'ASC')
+      .limit(limit)
+      .setLock('pessimistic_write')
+      .setOnLocked('skip_locked')
+      .getMany();
+  }
+
+  idleWorkers(m: EntityManager, clusterId: string): Promise<ClusterAgent[]> {
+    return m
+      .getRepository(ClusterAgent)
+      .createQueryBuilder('a')
+      .where(`a.cluster_id = :clusterId AND a.role = 'worker' AND a.status = 'idle'`, { clusterId })
+      .orderBy('a.last_active_at', 'ASC', 'NULLS FIRST')
+      .addOrderBy('a.id', 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
+  /** The agent takes the task: the task runs, the agent is busy until the task ends. */
+  async assign(m: EntityManager, task: Task, agent: ClusterAgent): Promise<void> {
+    await m.query(`UPDATE tasks SET status = 'running', agent_id = $2, started_at = now(), updated_at = now() WHERE id = $1`, [task.id, agent.id]);
+    await m.query(`UPDATE cluster_agents SET status = 'busy', current_task_id = $2, updated_at = now() WHERE id = $1`, [agent.id, task.id]);
+  }
+
+  /** What an agent runs a task with: its Genesis system prompt and effective config. */
+  async agentContext(agentId: string): Promise<{ name: string; role: string; systemPrompt: string; config: Record<string, unknown> } | null> {
+    const rows: { name: string; role: string; system_prompt: string | null; config: Record<string, unknown> }[] = await this.ds.query(
+      `SELECT a.name, a.role, g.system_prompt, a.config FROM cluster_agents a LEFT JOIN genesis_agents g ON g.id = a.genesis_agent_id WHERE a.id = $1`,
+      [agentId],
+    );
+    const r = rows[0];
+    return r ? { name: r.name, role: r.role, systemPrompt: r.system_prompt ?? `You are ${r.name}, a ${r.role}.`, config: r.config } : null;
+  }
+
+  async recordAttempt(taskId: string, attempts: number, error: string | null): Promise<void> {
+    await this.ds.query(`UPDATE tasks SET attempts = $2, error = $3, updated_at = now() WHERE id = $1`, [taskId, attempts, error]);
+  }
+
+  /**
+   * Ends a task and frees its agent in one transaction, keeping the agent's and the cluster's
+   * counters true. A task cancelled meanwhile keeps its status; the agent is freed all the same.
+   * Returns the agent's new status (stopped when it was draining).
+   */
+  async finish(taskId: string, agentId: string, outcome: TaskOutcome, currency: string): Promise<{ agentStatus: string; recorded: boolean }> {
+    return this.ds.transaction(async (m) => {
+      const [task] = (await m.query(`SELECT id, cluster_id, status FROM tasks WHERE id = $1 FOR UPDATE`, [taskId])) as { id: string; cluster_id: string; status: string }[];
+      const recorded = task?.status === TaskStatus.Running;
+      if (recorded) {
+        await m.query(
+          `UPDATE tasks SET status = $2, output = $3, error = $4, model = $5, prompt_tokens = $6, completion_tokens = $7, cost = $8,
+                  duration_ms = $9, finished_at = now(), updated_at = now() WHERE id = $1`,
+          [taskId, outcome.status, outcome.output, outcome.error, outcome.model, outcome.promptTokens, outcome.completionTokens, outcome.cost, outcome.durationMs],
+        );
+        const ok = outcome.status === TaskStatus.Succeeded;
+        // SET expressions see the old row, so the running average uses the count before this task.
+        const counters = `tasks_completed = tasks_completed + ${ok ? 1 : 0}, tasks_failed = tasks_failed + ${ok ? 0 : 1},
+          avg_task_duration_ms = avg_task_duration_ms + ($2 - avg_task_duration_ms) / (tasks_completed + tasks_failed + 1),
+          last_active_at = now(), updated_at = now()`;
+        await m.query(`UPDATE clusters SET ${counters} WHERE id = $1`, [task.cluster_id, outcome.durationMs]);
+        await m.query(`UPDATE cluster_agents SET ${counters} WHERE id = $1`, [agentId, outcome.durationMs]);
+        if (outcome.promptTokens !== null) {
+          const costs = m.getRepository(CostEntry);
+          await costs.insert({
+            clusterId: task.cluster_id,
+            kind: 'tokens',
+            amount: outcome.cost.toFixed(6),
+            currency,
+            quantity: (outcome.promptTokens ?? 0) + (outcome.completionTokens ?? 0),
+            model: outcome.model,
+            taskId,
+            agentId,
+            occurredAt: new Date(),
+          });
+        }
+      }
+      const [agent] = (await m.query(
+        `UPDATE cluster_agents SET status = CASE WHEN status = 'draining' THEN 'stopped' ELSE 'idle' END,
+                stopped_at = CASE WHEN status = 'draining' THEN now() ELSE stopped_at END,
+                current_task_id = NULL, updated_at = now()
+          WHERE id = $1 AND current_task_id = $2 RETURNING status`,
+        [agentId, taskId],
+      )) as { status: string }[];
+      return { agentStatus: agent?.status ?? 'unknown', recorded };
+    });
+  }
+
+  /** Clusters with queued tasks and an idle worker: the reconcile tick dispatches them. */
+  async dispatchable(): Promise<string[]> {
+    const rows: { cluster_id: string }[] = await this.ds.query(
+      `SELECT DISTINCT t.cluster_id FROM tasks t JOIN clusters c ON c.id = t.cluster_id
+        WHERE t.status = 'queued' AND c.status IN ('active', 'scaling_up', 'scaling_down')
+          AND EXISTS (SELECT 1 FROM cluster_agents a WHERE a.cluster_id = t.cluster_id AND a.role = 'worker' AND a.status = 'idle')`,
+    );
+    return rows.map((r) => r.cluster_id);
+  }
+}

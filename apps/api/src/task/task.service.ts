@@ -1,0 +1,85 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainError, ErrorCode, notFound } from '#common';
+import { ClusterStatus, TaskStatus } from '#db';
+import { JobName, JobProducer } from '#queue';
+import { RUNTIME, Runtime } from '#runtime';
+import { Principal } from '../auth/auth.decorators';
+import { BlueprintService } from '../blueprint/blueprint.service';
+import { pageWindow } from '../common/paging.dto';
+import { ClusterRepository } from '../cluster/cluster.repository';
+import { CreateTaskDto, ListTasksQuery, mapTask, TaskDto, TaskListDto } from './task.dto';
+import { TaskRepository } from './task.repository';
+
+const CLOSED = [ClusterStatus.Destroying, ClusterStatus.Destroyed, ClusterStatus.Failed];
+
+@Injectable()
+export class TaskService {
+  private readonly logger = new Logger(TaskService.name);
+
+  constructor(
+    private readonly tasks: TaskRepository,
+    private readonly clusters: ClusterRepository,
+    private readonly blueprints: BlueprintService,
+    private readonly jobs: JobProducer,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  /**
+   * Stores a queued task and asks the worker to dispatch it. A hibernated cluster accepts it: the
+   * task waits until the cluster is awake.
+   */
+  async submit(clusterId: string, dto: CreateTaskDto, who: Principal | undefined): Promise<TaskDto> {
+    const c = await this.clusters.find(clusterId);
+    if (!c) throw notFound('cluster', clusterId);
+    if (CLOSED.includes(c.status)) throw new DomainError(ErrorCode.Conflict, `cluster ${clusterId} is ${c.status}: it takes no tasks`);
+    if (dto.capability !== undefined) {
+      const { definition } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true });
+      const known = new Set(definition.agents.flatMap((a) => a.capabilities));
+      for (const a of await this.clusters.presentAgents(clusterId)) a.capabilities.forEach((x) => known.add(x));
+      if (!known.has(dto.capability)) {
+        throw new DomainError(ErrorCode.Unprocessable, `capability ${dto.capability} is not offered by any agent of cluster ${clusterId} (known: ${[...known].sort().join(', ')})`, {
+          problems: [{ path: 'capability', rule: 'known_capability', message: `no agent definition of this cluster has capability ${dto.capability}` }],
+        });
+      }
+    }
+    const task = await this.tasks.create({
+      clusterId,
+      status: TaskStatus.Queued,
+      input: dto.input,
+      capability: dto.capability ?? null,
+      priority: dto.priority ?? 0,
+      metadata: dto.metadata ?? {},
+      maxAttempts: this.runtime.config.tasks.maxAttempts,
+      createdBy: who?.keyId ?? null,
+    });
+    try {
+      await this.jobs.enqueue(JobName.DispatchTasks, { clusterId });
+    } catch (e) {
+      // stored: the reconcile tick dispatches it once the queue is back
+      this.logger.warn(`could not enqueue dispatch for ${clusterId}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return mapTask(task);
+  }
+
+  async list(clusterId: string, q: ListTasksQuery): Promise<TaskListDto> {
+    if (!(await this.clusters.find(clusterId))) throw notFound('cluster', clusterId);
+    const { skip, take } = pageWindow(q);
+    const [rows, total] = await this.tasks.list(clusterId, q.status, skip, take);
+    return { tasks: rows.map(mapTask), total, page: q.page, page_size: q.page_size };
+  }
+
+  async get(id: string): Promise<TaskDto> {
+    const t = await this.tasks.find(id);
+    if (!t) throw notFound('task', id);
+    return mapTask(t);
+  }
+
+  /** A queued task never runs; a running one finishes its call but its result is discarded. */
+  async cancel(id: string): Promise<TaskDto> {
+    const t = await this.tasks.cancel(id);
+    if (t) return mapTask(t);
+    const existing = await this.tasks.find(id);
+    if (!existing) throw notFound('task', id);
+    throw new DomainError(ErrorCode.Conflict, `task ${id} is already ${existing.status}`);
+  }
+}

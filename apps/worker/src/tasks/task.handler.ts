@@ -1,0 +1,149 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Job } from 'bullmq';
+import { ClusterStatus, TaskStatus } from '#db';
+import { LlmProvider, modelFor, priceOf } from '#llm';
+import { JobName, JobPayloads, JobProducer, QueueName } from '#queue';
+import { RUNTIME, Runtime } from '#runtime';
+import { ClusterRepository } from '../../../api/src/cluster/cluster.repository';
+import { LLM } from '../../../api/src/llm/llm.module';
+import { TaskRepository } from '../../../api/src/task/task.repository';
+import { JobHandler } from '../consumers';
+
+const RUNNABLE = [ClusterStatus.Active, ClusterStatus.ScalingUp, ClusterStatus.ScalingDown];
+/** Prices in the LLM_PRICES table are in this currency. */
+export const PRICE_CURRENCY = 'USD';
+
+/**
+ * The tasks queue. Dispatch gives queued tasks to idle workers under the cluster's row lock, so
+ * however many worker processes run, an agent holds at most one task and a cluster runs at most
+ * as many tasks as it has idle workers to give them to. Execution calls the LLM; BullMQ retries a
+ * failed attempt with backoff while the agent stays reserved for the task.
+ */
+@Injectable()
+export class TaskHandler implements JobHandler {
+  readonly queue = QueueName.Tasks;
+  private readonly logger = new Logger(TaskHandler.name);
+
+  constructor(
+    private readonly tasks: TaskRepository,
+    private readonly clusters: ClusterRepository,
+    private readonly jobs: JobProducer,
+    @Inject(LLM) private readonly llm: LlmProvider,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {}
+
+  async handle(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case JobName.DispatchTasks:
+        return this.dispatch((job.data as JobPayloads[JobName.DispatchTasks]).clusterId);
+      case JobName.ExecuteTask:
+        return this.execute(job as Job<JobPayloads[JobName.ExecuteTask]>);
+      default:
+        throw new Error(`tasks queue has no handler for job ${job.name}`);
+    }
+  }
+
+  private async dispatch(clusterId: string): Promise<{ assigned: number }> {
+    const assigned = await this.tasks.transaction(async (m) => {
+      const c = await this.clusters.lock(m, clusterId);
+      if (!c || !RUNNABLE.includes(c.status)) return [];
+      const idle = await this.tasks.idleWorkers(m, clusterId);
+      if (!idle.length) return [];
+      const queued = await this.tasks.queued(m, clusterId, Math.max(50, idle.length * 4));
+      const pairs: { taskId: string; agentId: string; attempts: number }[] = [];
+      for (const task of queued) {
+        const i = idle.findIndex((a) => !task.capability || a.capabilities.includes(task.capability));
+        if (i < 0) continue; // waits for an agent with its capability; later tasks may still fit others
+        const [agent] = idle.splice(i, 1);
+        await this.tasks.assign(m, task, agent);
+        pairs.push({ taskId: task.id, agentId: agent.id, attempts: task.maxAttempts });
+        if (!idle.length) break;
+      }
+      return pairs;
+    });
+    for (const p of assigned) {
+      await this.jobs.enqueue(JobName.ExecuteTask, { clusterId, taskId: p.taskId, agentId: p.agentId }, { attempts: p.attempts, backoff: { type: 'exponential', delay: 1000 } });
+    }
+    return { assigned: assigned.length };
+  }
+
+  private async execute(job: Job<JobPayloads[JobName.ExecuteTask]>): Promise<unknown> {
+    const { clusterId, taskId, agentId } = job.data;
+    const task = await this.tasks.find(taskId);
+    if (!task || task.status !== TaskStatus.Running || task.agentId !== agentId) {
+      // Cancelled (or already finished by an earlier run of this job): free the agent if it still holds it.
+      if (task && task.status !== TaskStatus.Running) await this.release(clusterId, taskId, agentId);
+      return { skipped: task?.status ?? 'missing' };
+    }
+    const ctx = await this.tasks.agentContext(agentId);
+    if (!ctx) return { skipped: 'agent missing' };
+    const attempt = job.attemptsMade + 1;
+    await this.tasks.recordAttempt(taskId, attempt, task.error);
+
+    const cfg = ctx.config as { model?: string; temperature?: number; max_tokens?: number };
+    const started = Date.now();
+    try {
+      const r = await this.llm.chat({
+        messages: [
+          { role: 'system', content: ctx.systemPrompt },
+          { role: 'user', content: task.input },
+        ],
+        model: modelFor(this.llm, cfg.model),
+        temperature: cfg.temperature,
+        maxTokens: cfg.max_tokens,
+      });
+      const cost = priceOf(this.runtime.config.llm.prices, r.model, r.usage.prompt_tokens, r.usage.completion_tokens);
+      await this.finish(clusterId, taskId, agentId, {
+        status: TaskStatus.Succeeded,
+        output: r.content,
+        error: null,
+        model: r.model,
+        promptTokens: r.usage.prompt_tokens,
+        completionTokens: r.usage.completion_tokens,
+        cost,
+        durationMs: Date.now() - started,
+      });
+      return { succeeded: taskId, attempt };
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      const maxAttempts = job.opts.attempts ?? 1;
+      if (attempt < maxAttempts) {
+        await this.tasks.recordAttempt(taskId, attempt, error);
+        throw e; // BullMQ retries after its backoff; the agent stays with the task
+      }
+      this.logger.warn({ taskId, attempt, error }, 'task failed');
+      await this.finish(clusterId, taskId, agentId, {
+        status: TaskStatus.Failed,
+        output: null,
+        error,
+        model: null,
+        promptTokens: null,
+        completionTokens: null,
+        cost: 0,
+        durationMs: Date.now() - started,
+      });
+      return { failed: taskId, attempt };
+    }
+  }
+
+  private async finish(clusterId: string, taskId: string, agentId: string, outcome: Parameters<TaskRepository['finish']>[2]): Promise<void> {
+    const { agentStatus } = await this.tasks.finish(taskId, agentId, outcome, PRICE_CURRENCY);
+    await this.afterRelease(clusterId, agentStatus);
+  }
+
+  private async release(clusterId: string, taskId: string, agentId: string): Promise<void> {
+    const { agentStatus } = await this.tasks.finish(
+      taskId,
+      agentId,
+      { status: TaskStatus.Failed, output: null, error: null, model: null, promptTokens: null, completionTokens: null, cost: 0, durationMs: 0 },
+      PRICE_CURRENCY,
+    );
+    await this.afterRelease(clusterId, agentStatus);
+  }
+
+  /** A freed agent takes the next task; a drained one lets the cluster finish its scale-down. */
+  private async afterRelease(clusterId: string, agentStatus: string): Promise<void> {
+    await this.jobs.enqueue(JobName.DispatchTasks, { clusterId });
+    if (agentStatus === 'stopped') await this.jobs.enqueue(JobName.ReconcileWorkers, { clusterId });
+  }
+}
