@@ -42,8 +42,9 @@ export class TaskRepository {
 
   /** Cancels a task that has not finished; null when it already had. */
   async cancel(id: string): Promise<Task | null> {
-    const rows: { id: string }[] = await this.ds.query(
-      `UPDATE tasks SET status = 'cancelled', finished_at = now(), updated_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+    // TypeORM answers an UPDATE with [rows, affected count]
+    const [rows]: [{ id: string }[], number] = await this.ds.query(
+      `UPDATE tasks SET status = 'cancelled', finished_at = clock_timestamp(), updated_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
       [id],
     );
     return rows.length ? this.find(id) : null;
@@ -77,7 +78,8 @@ export class TaskRepository {
 
   /** The agent takes the task: the task runs, the agent is busy until the task ends. */
   async assign(m: EntityManager, task: Task, agent: ClusterAgent): Promise<void> {
-    await m.query(`UPDATE tasks SET status = 'running', agent_id = $2, started_at = now(), updated_at = now() WHERE id = $1`, [task.id, agent.id]);
+    // clock_timestamp(), not now(): now() is when the transaction began, before it waited for the lock
+    await m.query(`UPDATE tasks SET status = 'running', agent_id = $2, started_at = clock_timestamp(), updated_at = now() WHERE id = $1`, [task.id, agent.id]);
     await m.query(`UPDATE cluster_agents SET status = 'busy', current_task_id = $2, updated_at = now() WHERE id = $1`, [agent.id, task.id]);
   }
 
@@ -107,7 +109,7 @@ export class TaskRepository {
       if (recorded) {
         await m.query(
           `UPDATE tasks SET status = $2, output = $3, error = $4, model = $5, prompt_tokens = $6, completion_tokens = $7, cost = $8,
-                  duration_ms = $9, finished_at = now(), updated_at = now() WHERE id = $1`,
+                  duration_ms = $9, finished_at = clock_timestamp(), updated_at = now() WHERE id = $1`,
           [taskId, outcome.status, outcome.output, outcome.error, outcome.model, outcome.promptTokens, outcome.completionTokens, outcome.cost, outcome.durationMs],
         );
         const ok = outcome.status === TaskStatus.Succeeded;
@@ -132,13 +134,13 @@ export class TaskRepository {
           });
         }
       }
-      const [agent] = (await m.query(
+      const [[agent]] = (await m.query(
         `UPDATE cluster_agents SET status = CASE WHEN status = 'draining' THEN 'stopped' ELSE 'idle' END,
                 stopped_at = CASE WHEN status = 'draining' THEN now() ELSE stopped_at END,
                 current_task_id = NULL, updated_at = now()
           WHERE id = $1 AND current_task_id = $2 RETURNING status`,
         [agentId, taskId],
-      )) as { status: string }[];
+      )) as [{ status: string }[], number];
       return { agentStatus: agent?.status ?? 'unknown', recorded };
     });
   }
