@@ -1,12 +1,10 @@
-import { IsIn, IsString, Length, Matches } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { NameField } from '../common/fields';
 import { ApiKey, UserRole } from '#db';
-import { PRINTABLE } from '../common/transforms';
 
 export class CreateApiKeyDto {
   /** what the key is for, e.g. "ci pipeline" */
-  @IsString()
-  @Length(3, 200)
-  @Matches(PRINTABLE, { message: 'name must not contain control characters' })
+  @NameField()
   name!: string;
 
   @IsIn(Object.values(UserRole), { message: `role must be one of ${Object.values(UserRole).join(', ')}` })

@@ -1,9 +1,10 @@
-import { ArrayMaxSize, IsArray, IsBoolean, IsNotEmpty, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { DescriptionField, NameField, TagsField } from '../common/fields';
 import { Problem } from '#common';
 import { Blueprint as BlueprintDefinition } from '#blueprint';
 import { Blueprint, BlueprintVersion } from '#db';
 import { PageQueryDto } from '../common/paging.dto';
-import { PRINTABLE, ToBoolean } from '../common/transforms';
+import { ToBoolean } from '../common/transforms';
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
@@ -20,7 +21,7 @@ export class CreateBlueprintDto {
   @MaxLength(100)
   id!: string;
 
-  @IsString() @Length(3, 200) @Matches(PRINTABLE, { message: 'name must not contain control characters' })
+  @NameField()
   name!: string;
 
   /** must equal `metadata.version` in the YAML */
@@ -31,10 +32,10 @@ export class CreateBlueprintDto {
   @IsString() @IsNotEmpty()
   blueprint_yaml!: string;
 
-  @IsOptional() @IsString() @MaxLength(2000)
+  @DescriptionField()
   description?: string;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(50, { each: true })
+  @TagsField()
   tags?: string[];
 }
 
@@ -43,13 +44,13 @@ export class UpdateBlueprintDto {
   @IsOptional() @IsString() @IsNotEmpty()
   blueprint_yaml?: string;
 
-  @IsOptional() @IsString() @Length(3, 200) @Matches(PRINTABLE, { message: 'name must not contain control characters' })
+  @IsOptional() @NameField()
   name?: string;
 
-  @IsOptional() @IsString() @MaxLength(2000)
+  @DescriptionField()
   description?: string;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(50, { each: true })
+  @TagsField()
   tags?: string[];
 
   /** inactive blueprints are hidden from the list and cannot be used for new clusters */

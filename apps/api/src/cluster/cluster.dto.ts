@@ -8,15 +8,14 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Length,
   Matches,
   Max,
   MaxLength,
   Min,
 } from 'class-validator';
 import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, ScalingDecision } from '#db';
+import { DescriptionField, NameField, TagsField } from '../common/fields';
 import { PageQueryDto } from '../common/paging.dto';
-import { PRINTABLE } from '../common/transforms';
 import { ClusterCounts } from './cluster.repository';
 
 const enumMessage = (field: string, values: object) => `${field} must be one of ${Object.values(values).join(', ')}`;
@@ -27,7 +26,7 @@ export class CreateClusterDto {
   @MaxLength(100)
   blueprint_id!: string;
 
-  @IsString() @Length(3, 200) @Matches(PRINTABLE, { message: 'name must not contain control characters' })
+  @NameField()
   name!: string;
 
   /** defaults to the blueprint's cluster type */
@@ -46,10 +45,10 @@ export class CreateClusterDto {
   @IsOptional() @IsInt() @Min(0) @Max(1000)
   target_workers?: number;
 
-  @IsOptional() @IsString() @MaxLength(2000)
+  @DescriptionField()
   description?: string;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(50, { each: true })
+  @TagsField()
   tags?: string[];
 
   @IsOptional() @IsObject()
@@ -57,13 +56,13 @@ export class CreateClusterDto {
 }
 
 export class UpdateClusterDto {
-  @IsOptional() @IsString() @Length(3, 200) @Matches(PRINTABLE, { message: 'name must not contain control characters' })
+  @IsOptional() @NameField()
   name?: string;
 
-  @IsOptional() @IsString() @MaxLength(2000)
+  @DescriptionField()
   description?: string;
 
-  @IsOptional() @IsArray() @ArrayMaxSize(50) @IsString({ each: true }) @MaxLength(50, { each: true })
+  @TagsField()
   tags?: string[];
 
   @IsOptional() @IsInt() @Min(0) @Max(1000)
@@ -86,7 +85,7 @@ export class ScaleClusterDto {
 }
 
 export class AddAgentDto {
-  @IsString() @Length(3, 200) @Matches(PRINTABLE, { message: 'name must not contain control characters' })
+  @NameField()
   name!: string;
 
   @IsIn([AgentRole.Lead, AgentRole.Specialist, AgentRole.Worker], { message: 'role must be one of lead, specialist, worker (a cluster has exactly one supervisor)' })

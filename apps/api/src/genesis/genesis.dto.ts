@@ -1,9 +1,9 @@
-import { IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { IsIn, IsObject, IsOptional, Matches, MaxLength, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { NameField } from '../common/fields';
 import { Problem } from '#common';
 import { AgentTemplate, RuleResult, TRAIT_CATEGORIES, TraitDefinition } from '#genesis';
 import { DnaSnapshot, GenesisAgent } from '#db';
 import { PageQueryDto } from '../common/paging.dto';
-import { PRINTABLE } from '../common/transforms';
 
 @ValidatorConstraint({ name: 'seed' })
 class SeedConstraint implements ValidatorConstraintInterface {
@@ -22,7 +22,7 @@ export class SpawnRequestDto {
   @MaxLength(100)
   template_id!: string;
 
-  @IsOptional() @IsString() @Length(3, 200) @Matches(PRINTABLE, { message: 'name must not contain control characters' })
+  @IsOptional() @NameField()
   name?: string;
 
   /** trait id (`category.name`) to value; out-of-bounds values are refused, safety and harm avoidance can only be raised */
