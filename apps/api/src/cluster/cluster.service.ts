@@ -152,14 +152,22 @@ export class ClusterService {
    * accepted wins and the worker converges the agents to it.
    */
   async scale(id: string, dto: ScaleClusterDto, who: Principal | undefined): Promise<ClusterDto> {
-    const c = await this.repo.transaction(async (m) => {
-      const c = await this.mustLock(m, id);
+    // Checked first without the lock, so a refused request does not queue behind the others;
+    // checked again under the lock, since min/max may change meanwhile. The blueprint version of
+    // a cluster never changes, so its definition is read once.
+    const snapshot = await this.mustExist(id);
+    const { definition } = await this.blueprints.resolve(snapshot.blueprintId, snapshot.blueprintVersion, { allowInactive: true });
+    const refuse = (c: Cluster) => {
       if (NOT_SCALABLE.includes(c.status)) {
         throw new DomainError(ErrorCode.Conflict, `cluster ${id} is ${c.status}: it cannot be scaled${c.status === ClusterStatus.Hibernated ? ' (reactivate it first)' : ''}`);
       }
-      const { definition } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true, manager: m });
       const problems = checkWorkerBounds(definition, c.minWorkers, c.maxWorkers, dto.target_workers);
       if (problems.length) throw invalid(problems);
+    };
+    refuse(snapshot);
+    const c = await this.repo.transaction(async (m) => {
+      const c = await this.mustLock(m, id);
+      refuse(c);
       const live = (await this.repo.counts([id], m)).get(id)!.currentWorkers;
       const status =
         c.status === ClusterStatus.Spawning

@@ -14,7 +14,7 @@ export class HealthController {
 
   /** Database and queue-store checks: 200 when both answer, 503 when one is down. */
   @Get(['health', 'api/health'])
-  async get(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
+  async checkHealth(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
     const report = await this.health.check();
     if (report.status !== 'ok') res.status(HttpStatus.SERVICE_UNAVAILABLE);
     return report;
