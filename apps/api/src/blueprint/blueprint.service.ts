@@ -32,6 +32,7 @@ export type SyncOutcome = 'created' | 'version_added' | 'unchanged' | 'refused_e
 @Injectable()
 export class BlueprintService {
   private readonly logger = new Logger(BlueprintService.name);
+  private readonly parsed = new Map<string, BlueprintDefinition>();
 
   constructor(private readonly repo: BlueprintRepository) {}
 
@@ -196,8 +197,15 @@ export class BlueprintService {
 
   /** The YAML is the source of truth (the definition column serves SQL); every reader gets the loader's current shape. */
   private definitionOf(v: BlueprintVersion): BlueprintDefinition {
+    // Stored versions never change, so a parsed one can be kept: scale and task requests read
+    // the definition on every call. Keyed by checksum, bounded, and local to the process.
+    const key = `${v.blueprintId}@${v.version}:${v.checksum}`;
+    const hit = this.parsed.get(key);
+    if (hit) return hit;
     const { blueprint, problems } = parseBlueprintYaml(v.yaml);
     if (!blueprint) throw blueprintError(problems);
+    if (this.parsed.size >= 200) this.parsed.delete(this.parsed.keys().next().value!);
+    this.parsed.set(key, blueprint);
     return blueprint;
   }
 }
