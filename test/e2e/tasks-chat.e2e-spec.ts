@@ -309,3 +309,26 @@ describe('chat e2e: provider down or slow', () => {
     assert.match(r.body.message, /did not answer within 1 s/);
   });
 });
+
+describe('tasks e2e: SIGTERM while a task runs', () => {
+  const sys = new TestSystem('graceful', { LOCAL_LLM_LATENCY_MS: '1500' });
+
+  before(async () => {
+    await sys.start();
+  });
+  after(async () => {
+    await sys.stop();
+  });
+
+  it('lets the in-flight task finish before the worker exits', async () => {
+    const c = (await sys.call('POST', '/api/clusters', { body: { blueprint_id: 'marketing-v1', name: 'Graceful', target_workers: 3 } })).body;
+    await waitFor(async () => (await sys.call('GET', `/api/clusters/${c.id}`)).body.status === 'active' || undefined, 30000, 'active');
+    const t = (await sys.call('POST', `/api/clusters/${c.id}/tasks`, { body: { input: 'slow work' } })).body;
+    await waitFor(async () => (await sys.call('GET', `/api/tasks/${t.id}`)).body.status === 'running' || undefined, 10000, 'running');
+    const code = await sys.worker.stop(20000);
+    assert.equal(code, 0);
+    const after = (await sys.call('GET', `/api/tasks/${t.id}`)).body;
+    assert.equal(after.status, 'succeeded', 'finished before the process exited');
+    assert.equal(after.attempts, 1);
+  });
+});
