@@ -114,7 +114,8 @@ export class ClusterRepository {
   async needingReconcile(): Promise<string[]> {
     const rows: { id: string }[] = await this.ds.query(
       `SELECT id FROM clusters WHERE status IN ('spawning', 'scaling_up', 'scaling_down', 'destroying')
-          OR (status = 'hibernated' AND EXISTS (SELECT 1 FROM cluster_agents a WHERE a.cluster_id = clusters.id AND a.status = 'draining'))`,
+          OR (status = 'hibernated' AND EXISTS (SELECT 1 FROM cluster_agents a WHERE a.cluster_id = clusters.id
+                AND a.role <> 'supervisor' AND a.status IN ('spawning', 'idle', 'busy', 'draining')))`,
     );
     return rows.map((r) => r.id);
   }
