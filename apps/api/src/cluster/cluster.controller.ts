@@ -89,13 +89,13 @@ export class ClusterController {
   }
 
   @Get(':id/agents')
-  listAgents(@UuidParam() id: string, @Query() q: ListAgentsQuery): Promise<ClusterAgentDto[]> {
+  listClusterAgents(@UuidParam() id: string, @Query() q: ListAgentsQuery): Promise<ClusterAgentDto[]> {
     return this.clusters.agents(id, q);
   }
 
   /** Adds an agent by hand (made by Genesis); a worker raises target_workers by one. */
   @Post(':id/agents')
-  addAgent(@UuidParam() id: string, @Body() dto: AddAgentDto): Promise<ClusterAgentDto> {
+  addClusterAgent(@UuidParam() id: string, @Body() dto: AddAgentDto): Promise<ClusterAgentDto> {
     return this.clusters.addAgent(id, dto);
   }
 

@@ -48,18 +48,18 @@ export class GenesisController {
   }
 
   @Get('agents')
-  listAgents(@Query() q: AgentListQuery): Promise<GenesisAgentListDto> {
+  listGenesisAgents(@Query() q: AgentListQuery): Promise<GenesisAgentListDto> {
     return this.genesis.listAgents(q);
   }
 
   @Get('agents/:id')
-  getAgent(@UuidParam() id: string): Promise<GenesisAgentDto> {
+  getGenesisAgent(@UuidParam() id: string): Promise<GenesisAgentDto> {
     return this.genesis.getAgent(id);
   }
 
   /** Catalog sizes, agents made per template and the foundation rules in force. */
   @Get('info')
-  info() {
+  genesisInfo() {
     return this.genesis.info();
   }
 }
