@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { baseDocument } from './blueprint.fixture';
-import { hierarchyOrder, managerOf, subordinatesOf, workerDefinitions } from './blueprint.hierarchy';
+import { hierarchyOrder, workerDefinitions } from './blueprint.hierarchy';
 import { Blueprint } from './blueprint.types';
 import { validateBlueprintDocument } from './blueprint.validator';
 
@@ -36,12 +36,5 @@ describe('blueprint hierarchy', () => {
     const order = hierarchyOrder({ ...bp, agents: [...bp.agents, orphan] });
     assert.equal(order.length, 7);
     assert.equal(order[6].name, 'Orphan');
-  });
-
-  it('finds managers and subordinates', () => {
-    const bp = base();
-    assert.equal(managerOf(bp, bp.agents[4])?.name, 'Writer Lead');
-    assert.equal(managerOf(bp, bp.agents[0]), null);
-    assert.deepEqual(subordinatesOf(bp, 'Chief').map((a) => a.name), ['Analyst', 'Writer']);
   });
 });

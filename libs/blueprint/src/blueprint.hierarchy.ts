@@ -5,12 +5,6 @@ export function workerDefinitions(bp: Blueprint): AgentDefinition[] {
   return bp.agents.filter((a) => a.role === 'worker');
 }
 
-/** The definition an agent reports to, or null for the supervisor. */
-export function managerOf(bp: Blueprint, agent: AgentDefinition): AgentDefinition | null {
-  if (agent.reportsTo === null) return null;
-  return bp.agents.find((a) => a.name === agent.reportsTo) ?? null;
-}
-
 /**
  * Supervisor first, then level by level down the reports_to tree, keeping file order among
  * siblings: the order in which agents can be spawned so that every manager exists before the
@@ -37,9 +31,4 @@ export function hierarchyOrder(bp: Blueprint): AgentDefinition[] {
   }
   for (const a of bp.agents) if (!seen.has(a)) out.push(a);
   return out;
-}
-
-/** Names of the agents that report to `name` directly, in file order. */
-export function subordinatesOf(bp: Blueprint, name: string): AgentDefinition[] {
-  return bp.agents.filter((a) => a.reportsTo === name);
 }

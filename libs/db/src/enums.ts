@@ -39,9 +39,6 @@ export enum AgentStatus {
   SpawnFailed = 'spawn_failed',
 }
 
-/** Agents that count as live: they exist and can (or soon will) work. */
-export const LIVE_AGENT_STATUSES = [AgentStatus.Spawning, AgentStatus.Idle, AgentStatus.Busy] as const;
-
 export enum TaskStatus {
   Queued = 'queued',
   Running = 'running',

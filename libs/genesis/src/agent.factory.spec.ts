@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dnaChecksum } from './agent.dna';
-import { buildAgentSpec, generateAgentName, parseSpawnBody, validateSpawn } from './agent.factory';
+import { buildAgentSpec, generateAgentName } from './agent.factory';
 import { UnknownTemplateError } from './genesis.errors';
 import { chooseTemplate } from './template.inference';
 import { requireTemplate } from './template.catalog';
@@ -114,45 +114,28 @@ describe('buildAgentSpec', () => {
   });
 });
 
-describe('validateSpawn', () => {
-  it('allows a plain spawn body', () => {
-    assert.deepEqual(validateSpawn({ template_id: 'research_analyst', name: 'Market Analyst', seed: 3 }), {
-      allowed: true,
-      violations: [],
-      warnings: [],
-      problems: [],
-    });
-  });
+describe('buildAgentSpec verdicts', () => {
+  const verdict = (templateId: string, traitOverrides: Record<string, unknown>, seed?: unknown) => {
+    const r = buildAgentSpec({ templateId, traitOverrides, seed: seed as string });
+    return { allowed: r.allowed, violations: r.evaluation.violations, warnings: r.evaluation.warnings, problems: r.problems };
+  };
 
   it('allows raising safety and warns on low compliance', () => {
-    const r = validateSpawn({ template_id: 'devops_operator', trait_overrides: { 'ethical.safety_priority': 1, 'ethical.compliance_strictness': 0.4 } });
+    const r = verdict('devops_operator', { 'ethical.safety_priority': 1, 'ethical.compliance_strictness': 0.4 });
     assert.equal(r.allowed, true);
     assert.deepEqual(r.warnings.map((w) => w.rule), ['low_compliance_strictness']);
   });
 
   it('blocks a risky agent with the rule that fired', () => {
-    const r = validateSpawn({ template_id: 'generalist_worker', trait_overrides: { 'cognitive.risk_tolerance': 0.8 } });
+    const r = verdict('generalist_worker', { 'cognitive.risk_tolerance': 0.8 });
     assert.equal(r.allowed, false);
     assert.deepEqual(r.problems, []);
     assert.deepEqual(r.violations.map((v) => v.rule), ['max_risk_tolerance']);
   });
 
   it('reports input problems', () => {
-    const r = validateSpawn({ template_id: 'generalist_worker', trait_overrides: { 'ethical.harm_avoidance': 0.85, 'x.y': 1 }, seed: {} });
+    const r = verdict('generalist_worker', { 'ethical.harm_avoidance': 0.85, 'x.y': 1 }, {});
     assert.equal(r.allowed, false);
-    assert.deepEqual(r.problems.map((p) => `${p.path}:${p.rule}`), ['seed:type', 'trait_overrides.ethical.harm_avoidance:cannot_lower', 'trait_overrides.x.y:unknown_trait']);
-  });
-
-  it('needs a template_id and an object body', () => {
-    assert.deepEqual(validateSpawn({}).problems.map((p) => `${p.path}:${p.rule}`), ['template_id:required']);
-    assert.deepEqual(validateSpawn({ template_id: 5 }).problems.map((p) => `${p.path}:${p.rule}`), ['template_id:type']);
-    assert.equal(validateSpawn([]).allowed, false);
-    assert.throws(() => validateSpawn({ template_id: 'nope' }), UnknownTemplateError);
-  });
-
-  it('reads the body the same way spawn does', () => {
-    const { input, problems } = parseSpawnBody({ template_id: 'qa_tester', name: 'Tess', seed: 'x', trait_overrides: { 'social.empathy': 0.2 } });
-    assert.deepEqual(problems, []);
-    assert.deepEqual(input, { templateId: 'qa_tester', name: 'Tess', seed: 'x', traitOverrides: { 'social.empathy': 0.2 }, source: 'api' });
+    assert.deepEqual(r.problems.map((p) => `${p.path}:${p.rule}`).sort(), ['seed:type', 'trait_overrides.ethical.harm_avoidance:cannot_lower', 'trait_overrides.x.y:unknown_trait']);
   });
 });

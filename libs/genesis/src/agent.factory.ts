@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Problem } from '#common';
 import { AgentConfig, AgentDna, DNA_SCHEMA_VERSION, DnaCreatedFrom, sha256Hex, templateHash } from './agent.dna';
-import { FoundationEvaluation, RuleResult, evaluateFoundationRules } from './foundation.rules';
+import { FoundationEvaluation, evaluateFoundationRules } from './foundation.rules';
 import { AgentRole, AgentTemplate, isAgentRole, requireTemplate, AGENT_ROLES } from './template.catalog';
 import type { TemplateChoice } from './template.inference';
 import { isPlainObject, resolveTraits } from './trait.resolver';
@@ -227,57 +227,4 @@ export function buildAgentSpec(input: BuildAgentInput): BuildAgentResult {
 
   const spec: AgentSpec = { name, templateId: template.id, role, traits: resolution.traits, config, systemPrompt, capabilities, skills, tools, dna };
   return { spec, evaluation, problems, allowed: problems.length === 0 && evaluation.allowed };
-}
-
-/** The body of `POST /api/genesis/spawn` and `POST /api/genesis/validate`. */
-export interface SpawnBody {
-  template_id: string;
-  name?: string | null;
-  trait_overrides?: Record<string, unknown> | null;
-  seed?: string | number | null;
-}
-
-export interface SpawnValidation {
-  allowed: boolean;
-  violations: RuleResult[];
-  warnings: RuleResult[];
-  problems: Problem[];
-}
-
-/**
- * Turns an untrusted spawn body into build input, so that spawn and validate read it the same
- * way. A missing or non-string template_id is a problem; an unknown one is left for
- * buildAgentSpec to report as UnknownTemplateError.
- */
-export function parseSpawnBody(body: unknown): { input?: BuildAgentInput; problems: Problem[] } {
-  if (!isPlainObject(body)) return { problems: [{ path: '', rule: 'type', message: 'body must be a JSON object' }] };
-  const { template_id, name, trait_overrides, seed } = body;
-  if (!present(template_id)) return { problems: [{ path: 'template_id', rule: 'required', message: 'template_id is required' }] };
-  if (typeof template_id !== 'string') return { problems: [{ path: 'template_id', rule: 'type', message: 'template_id must be a string' }] };
-
-  const problems: Problem[] = [];
-  const input: BuildAgentInput = { templateId: template_id, traitOverrides: trait_overrides, source: 'api' };
-  if (present(name)) {
-    if (typeof name === 'string') input.name = name;
-    else problems.push({ path: 'name', rule: 'type', message: 'name must be a string' });
-  }
-  if (present(seed)) {
-    if (typeof seed === 'string' || typeof seed === 'number') input.seed = seed;
-    else problems.push({ path: 'seed', rule: 'type', message: `seed must be a finite number or a string of 1..${SEED_MAX_LENGTH} printable characters` });
-  }
-  return { input, problems };
-}
-
-/** What a spawn with this body would decide, without making anything. */
-export function validateSpawn(body: unknown): SpawnValidation {
-  const parsed = parseSpawnBody(body);
-  if (!parsed.input) return { allowed: false, violations: [], warnings: [], problems: parsed.problems };
-  const built = buildAgentSpec(parsed.input);
-  const problems = [...parsed.problems, ...built.problems];
-  return {
-    allowed: problems.length === 0 && built.evaluation.allowed,
-    violations: built.evaluation.violations,
-    warnings: built.evaluation.warnings,
-    problems,
-  };
 }
