@@ -140,6 +140,15 @@ describe('tasks e2e: two worker processes run a cluster\'s tasks', () => {
     assert.equal(cancelled.body.status, 'cancelled');
     assert.equal((await sys.call('POST', `/api/tasks/${waiting.body.id}/cancel`)).status, 409);
     assert.equal((await sys.call('GET', '/api/tasks/5a6b7c8d-1111-4222-8333-944455556666')).status, 404);
+
+    const orphan = (await sys.call('POST', `/api/clusters/${id}/tasks`, { body: { input: 'never runs' } })).body;
+    assert.equal((await sys.call('DELETE', `/api/clusters/${id}`)).status, 202);
+    const ended = await waitFor(async () => {
+      const t = (await sys.call('GET', `/api/tasks/${orphan.id}`)).body;
+      return t.status === 'cancelled' ? t : undefined;
+    }, 15000, 'queued task cancelled by destroy');
+    assert.match(ended.error, /cluster destroyed/);
+    assert.equal((await sys.call('POST', `/api/clusters/${id}/tasks`, { body: { input: 'too late' } })).status, 409);
   });
 });
 

@@ -100,6 +100,10 @@ export class ClusterRepository {
     await m.getRepository(ClusterAgent).update({ id: In(ids) }, { status, ...(stopped ? { stoppedAt: new Date() } : {}) });
   }
 
+  async cancelQueuedTasks(m: EntityManager, clusterId: string, reason: string): Promise<void> {
+    await m.query(`UPDATE tasks SET status = 'cancelled', error = $2, finished_at = clock_timestamp(), updated_at = now() WHERE cluster_id = $1 AND status = 'queued'`, [clusterId, reason]);
+  }
+
   async recordDecision(m: EntityManager, d: Partial<ScalingDecision>): Promise<ScalingDecision> {
     const repo = m.getRepository(ScalingDecision);
     return repo.save(repo.create(d));

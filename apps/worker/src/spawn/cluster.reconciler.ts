@@ -139,6 +139,8 @@ export class ClusterReconciler {
     const busy = agents.filter((a) => a.status === AgentStatus.Busy || a.status === AgentStatus.Draining);
     await this.repo.setStatus(m, busy.filter((a) => a.status === AgentStatus.Busy).map((a) => a.id), AgentStatus.Draining);
     await this.repo.setStatus(m, agents.filter((a) => !busy.includes(a)).map((a) => a.id), AgentStatus.Stopped);
+    // Tasks still waiting will never run: they end cancelled, with the reason.
+    await this.repo.cancelQueuedTasks(m, c.id, 'cluster destroyed before the task ran');
     if (!busy.length) await this.repo.update(m, c.id, { status: ClusterStatus.Destroyed, destroyedAt: new Date(), targetWorkers: 0 });
   }
 
