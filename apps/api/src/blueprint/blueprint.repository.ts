@@ -34,6 +34,18 @@ export class BlueprintRepository {
     return this.ds.getRepository(BlueprintVersion).find({ where: { blueprintId: id }, select: { version: true, checksum: true, createdAt: true }, order: { createdAt: 'ASC' } });
   }
 
+  /** The current version of each blueprint, in one query. */
+  async currentVersions(blueprints: Blueprint[]): Promise<Map<string, BlueprintVersion>> {
+    if (!blueprints.length) return new Map();
+    const rows = await this.ds
+      .getRepository(BlueprintVersion)
+      .createQueryBuilder('v')
+      .innerJoin(Blueprint, 'b', 'b.id = v.blueprint_id AND b.current_version = v.version')
+      .where('v.blueprint_id IN (:...ids)', { ids: blueprints.map((b) => b.id) })
+      .getMany();
+    return new Map(rows.map((v) => [v.blueprintId, v]));
+  }
+
   async list(f: BlueprintListFilter): Promise<[Blueprint[], number]> {
     const qb = this.ds.getRepository(Blueprint).createQueryBuilder('b').orderBy('b.id', 'ASC').skip(f.skip).take(f.take);
     if (!f.includeInactive) qb.andWhere('b.is_active = true');

@@ -130,12 +130,11 @@ export class BlueprintService {
 
   async list(q: ListBlueprintsQuery): Promise<BlueprintListDto> {
     const [rows, total] = await this.repo.list({ includeInactive: q.include_inactive, tag: q.tag, ...pageWindow(q) });
-    const blueprints = await Promise.all(
-      rows.map(async (b) => {
-        const v = await this.repo.findVersion(b.id, b.currentVersion);
-        return mapBlueprint(b, v!, this.definitionOf(v!));
-      }),
-    );
+    const versions = await this.repo.currentVersions(rows);
+    const blueprints = rows.map((b) => {
+      const v = versions.get(b.id)!;
+      return mapBlueprint(b, v, this.definitionOf(v));
+    });
     return { blueprints, total, page: q.page, page_size: q.page_size };
   }
 

@@ -134,15 +134,25 @@ export class TaskRepository {
           });
         }
       }
-      const [[agent]] = (await m.query(
-        `UPDATE cluster_agents SET status = CASE WHEN status = 'draining' THEN 'stopped' ELSE 'idle' END,
-                stopped_at = CASE WHEN status = 'draining' THEN now() ELSE stopped_at END,
-                current_task_id = NULL, updated_at = now()
-          WHERE id = $1 AND current_task_id = $2 RETURNING status`,
-        [agentId, taskId],
-      )) as [{ status: string }[], number];
-      return { agentStatus: agent?.status ?? 'unknown', recorded };
+      return { agentStatus: await this.freeAgent(m, taskId, agentId), recorded };
     });
+  }
+
+  /** Frees an agent still holding a task that ended without it (cancelled); returns its new status. */
+  release(taskId: string, agentId: string): Promise<string> {
+    return this.ds.transaction((m) => this.freeAgent(m, taskId, agentId));
+  }
+
+  /** The agent is idle again, or stopped when it was draining; a no-op if it no longer holds the task. */
+  private async freeAgent(m: EntityManager, taskId: string, agentId: string): Promise<string> {
+    const [[agent]] = (await m.query(
+      `UPDATE cluster_agents SET status = CASE WHEN status = 'draining' THEN 'stopped' ELSE 'idle' END,
+              stopped_at = CASE WHEN status = 'draining' THEN now() ELSE stopped_at END,
+              current_task_id = NULL, updated_at = now()
+        WHERE id = $1 AND current_task_id = $2 RETURNING status`,
+      [agentId, taskId],
+    )) as [{ status: string }[], number];
+    return agent?.status ?? 'unknown';
   }
 
   /** Clusters with queued tasks and an idle worker: the reconcile tick dispatches them. */

@@ -132,13 +132,7 @@ export class TaskHandler implements JobHandler {
   }
 
   private async release(clusterId: string, taskId: string, agentId: string): Promise<void> {
-    const { agentStatus } = await this.tasks.finish(
-      taskId,
-      agentId,
-      { status: TaskStatus.Failed, output: null, error: null, model: null, promptTokens: null, completionTokens: null, cost: 0, durationMs: 0 },
-      PRICE_CURRENCY,
-    );
-    await this.afterRelease(clusterId, agentStatus);
+    await this.afterRelease(clusterId, await this.tasks.release(taskId, agentId));
   }
 
   /** A freed agent takes the next task; a drained one lets the cluster finish its scale-down. */
