@@ -1,5 +1,7 @@
 import tseslint from 'typescript-eslint';
 
+const PURE_LIBS = ['libs/blueprint/**/*.ts', 'libs/genesis/**/*.ts', 'libs/scaling/**/*.ts', 'libs/common/**/*.ts', 'libs/llm/**/*.ts'];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**'] },
   ...tseslint.configs.recommended,
@@ -7,6 +9,37 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  // Layering (docs/ARCHITECTURE.md): the two apps never import each other; both stand on libs/.
+  {
+    files: ['apps/worker/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)api/src(/|$)', message: 'the worker never imports the api app: move shared code to libs/ (e.g. #cluster)' }] }] },
+  },
+  {
+    files: ['apps/api/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)worker/src(/|$)', message: 'the api never imports the worker app: move shared code to libs/' }] }] },
+  },
+  {
+    files: ['libs/**/*.ts'],
+    ignores: PURE_LIBS,
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)apps/', message: 'libraries never import an app' }] }] },
+  },
+  {
+    // Pure libraries: plain functions with table-driven tests, usable anywhere.
+    files: PURE_LIBS,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^@nestjs/', message: 'pure libraries import no Nest' },
+            { regex: '^(typeorm|bullmq|ioredis|pg)$', message: 'pure libraries import no TypeORM, BullMQ or drivers' },
+            { regex: '^#(db|queue|cluster|runtime)$', message: 'pure libraries import no framework-bound library' },
+            { regex: '(^|/)apps/', message: 'libraries never import an app' },
+          ],
+        },
+      ],
     },
   },
   {

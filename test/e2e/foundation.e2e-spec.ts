@@ -47,6 +47,7 @@ describe('foundation e2e: api + worker processes', () => {
       assert.equal(res.body.status, 'ok');
       assert.equal(res.body.checks.database.status, 'up');
       assert.equal(res.body.checks.redis.status, 'up');
+      assert.equal(res.body.workers, 1, 'the worker process sends heartbeats');
     }
   });
 

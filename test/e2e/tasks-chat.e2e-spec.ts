@@ -76,7 +76,7 @@ describe('tasks e2e: two worker processes run a cluster\'s tasks', () => {
     assert.equal(c.tasks_completed, 100);
     assert.equal(c.tasks_failed, 0);
     assert.ok(c.last_active_at);
-    const agents = (await sys.call('GET', `/api/clusters/${id}/agents?role=worker`)).body;
+    const agents = (await sys.call('GET', `/api/clusters/${id}/agents?role=worker`)).body.agents;
     assert.equal(agents.reduce((n: number, a: { tasks_completed: number }) => n + a.tasks_completed, 0), 100);
     assert.ok(agents.every((a: { status: string }) => a.status === 'idle'), 'every agent is free again');
     const perAgent = await query<{ agent_id: string; n: number }>(sys.db.url, `SELECT agent_id, count(*)::int AS n FROM tasks WHERE cluster_id = $1 GROUP BY agent_id`, [id]);
@@ -86,7 +86,7 @@ describe('tasks e2e: two worker processes run a cluster\'s tasks', () => {
   });
 
   it('routes a task that names a capability only to agents that have it', async () => {
-    const workers = (await sys.call('GET', `/api/clusters/${id}/agents?role=worker`)).body as { id: string; capabilities: string[] }[];
+    const workers = (await sys.call('GET', `/api/clusters/${id}/agents?role=worker`)).body.agents as { id: string; capabilities: string[] }[];
     const counts = new Map<string, number>();
     for (const w of workers) for (const c of w.capabilities) counts.set(c, (counts.get(c) ?? 0) + 1);
     const capability = [...counts.entries()].find(([, n]) => n > 0 && n < workers.length)![0];
@@ -117,9 +117,9 @@ describe('tasks e2e: two worker processes run a cluster\'s tasks', () => {
       return ts.every((t) => t.status === 'succeeded') ? ts : undefined;
     }, 30000, 'all 20 tasks to succeed');
     assert.equal(all.length, 20);
-    const stopped = (await sys.call('GET', `/api/clusters/${id}/agents?role=worker&status=stopped`)).body;
+    const stopped = (await sys.call('GET', `/api/clusters/${id}/agents?role=worker&status=stopped`)).body.agents;
     assert.equal(stopped.length, 2);
-    assert.equal((await sys.call('GET', `/api/clusters/${id}/agents?status=draining`)).body.length, 0);
+    assert.equal((await sys.call('GET', `/api/clusters/${id}/agents?status=draining`)).body.agents.length, 0);
   });
 
   it('refuses bad task input with the field named, and cancels queued tasks', async () => {
@@ -179,7 +179,7 @@ describe('tasks e2e: a failing LLM', () => {
     assert.equal(fake.requests.filter((r) => r.path === '/api/chat').length, 3);
     const cluster = (await sys.call('GET', `/api/clusters/${c.id}`)).body;
     assert.equal(cluster.tasks_failed, 1);
-    const agent = (await sys.call('GET', `/api/clusters/${c.id}/agents?role=worker`)).body.find((a: { id: string }) => a.id === failed.agent_id);
+    const agent = (await sys.call('GET', `/api/clusters/${c.id}/agents?role=worker`)).body.agents.find((a: { id: string }) => a.id === failed.agent_id);
     assert.equal(agent.status, 'idle');
     assert.equal(agent.tasks_failed, 1);
   });
@@ -239,7 +239,7 @@ describe('chat e2e', () => {
     await waitFor(async () => (await sys.call('GET', `/api/clusters/${c.id}`)).body.status === 'active' || undefined, 30000, 'active');
     const sup = (await sys.call('POST', '/api/chat', { body: { messages: [{ role: 'user', content: 'status?' }], cluster_id: c.id } })).body;
     assert.match(sup.message.content, /^Marketing Supervisor/);
-    const agent = (await sys.call('GET', `/api/clusters/${c.id}/agents?role=specialist`)).body[0];
+    const agent = (await sys.call('GET', `/api/clusters/${c.id}/agents?role=specialist`)).body.agents[0];
     const spec = (await sys.call('POST', '/api/chat', { body: { messages: [{ role: 'user', content: 'hello' }], cluster_id: c.id, agent_id: agent.id } })).body;
     assert.match(spec.message.content, new RegExp(`^${agent.name}`));
     assert.equal((await sys.call('POST', '/api/chat', { body: { messages: [{ role: 'user', content: 'x' }], cluster_id: '5a6b7c8d-1111-4222-8333-944455556666' } })).status, 404);

@@ -27,9 +27,9 @@ export class TestSystem {
     this.env = testEnv(this.db.url, this.prefix, { ADMIN_API_KEY: SYSTEM_ADMIN, LOG_LEVEL: 'info', RATE_LIMIT_MAX: '100000', ...this.extraEnv });
     this.api = spawnApp('api', this.env);
     this.worker = spawnApp('worker', this.env);
-    const port = await waitFor(async () => /"url":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(this.api.output())?.[1], 30000, 'api to listen');
+    const port = await waitFor(async () => /"url":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(this.api.output())?.[1], 60000, 'api to listen');
     this.base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => this.worker.output().includes('worker started'), 30000, 'worker to start');
+    await waitFor(async () => this.worker.output().includes('worker started'), 60000, 'worker to start');
     return this;
   }
 

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BlueprintService } from '../../apps/api/src/blueprint/blueprint.service';
+import { BlueprintStore } from '#cluster';
 import { blueprintsDir } from '../../apps/api/src/blueprint/blueprint.sync';
 import { startApi, RunningApi } from '../harness/api';
 import { createTestDatabase, TestDatabase } from '../harness/database';
@@ -147,7 +147,7 @@ describe('blueprints API', () => {
   });
 
   it('refuses an edited shipped file for a stored version, and adds a bumped one', async () => {
-    const svc = api.app.get(BlueprintService);
+    const svc = api.app.get(BlueprintStore);
     const yaml = read('einkauf-v1.yaml');
     assert.equal(await svc.syncFile(yaml, 'einkauf-v1.yaml'), 'unchanged');
     assert.equal(await svc.syncFile(`${yaml}\n# edited\n`, 'einkauf-v1.yaml'), 'refused_edit');

@@ -38,17 +38,47 @@ describe('queues: the producer policy against real Redis', () => {
 
   it('coalesces per-cluster jobs while one waits, and accepts a new one after it ran', async () => {
     const jobs = api.app.get(JobProducer);
-    await Promise.all([0, 1, 2, 3].map(() => jobs.enqueue(JobName.EvaluateScaling, { clusterId: CLUSTER })));
-    const queue = jobs.queue(QueueName.Autoscale);
-    assert.equal(await queue.count(), 1);
+    await Promise.all([0, 1, 2, 3].map(() => jobs.enqueue(JobName.DispatchTasks, { clusterId: CLUSTER })));
+    const queue = jobs.queue(QueueName.Tasks);
+    assert.equal(await queue.getWaitingCount(), 1);
 
     const runtime = api.app.get<Runtime>(RUNTIME);
     let processed = 0;
-    const worker = new Worker(QueueName.Autoscale, async () => void processed++, { connection: bullConnection(runtime.queue), prefix: runtime.queue.prefix });
+    const worker = new Worker(QueueName.Tasks, async () => void processed++, { connection: bullConnection(runtime.queue), prefix: runtime.queue.prefix });
     try {
       await waitUntil(() => processed === 1);
-      await jobs.enqueue(JobName.EvaluateScaling, { clusterId: CLUSTER });
+      await jobs.enqueue(JobName.DispatchTasks, { clusterId: CLUSTER });
       await waitUntil(() => processed === 2);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('keeps one job added while another of the same key runs, and runs it after', async () => {
+    const jobs = api.app.get(JobProducer);
+    const runtime = api.app.get<Runtime>(RUNTIME);
+    const other = '9d2b7a40-1c7e-4c1a-8f0e-2b6f4e1d3c2a';
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const seen: number[] = [];
+    const worker = new Worker(
+      QueueName.Tasks,
+      async (job) => {
+        seen.push(job.data.n);
+        if (seen.length === 1) await gate; // the first run is still active while more are added
+      },
+      { connection: bullConnection(runtime.queue), prefix: runtime.queue.prefix, concurrency: 4 },
+    );
+    try {
+      await jobs.enqueue(JobName.DispatchTasks, { clusterId: other, n: 1 } as never);
+      await waitUntil(() => seen.length === 1);
+      // Added while the first is active: plain deduplication would drop these until the next tick.
+      await jobs.enqueue(JobName.DispatchTasks, { clusterId: other, n: 2 } as never);
+      await jobs.enqueue(JobName.DispatchTasks, { clusterId: other, n: 3 } as never);
+      release();
+      await waitUntil(() => seen.length === 2);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(seen, [1, 3], 'exactly one more run, with the latest data, and never two at once');
     } finally {
       await worker.close();
     }

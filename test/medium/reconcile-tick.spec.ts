@@ -1,7 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ClusterRepository } from '../../apps/api/src/cluster/cluster.repository';
-import { TaskRepository } from '../../apps/api/src/task/task.repository';
+import { ClusterRepository, TaskRepository } from '#cluster';
 import { startApi, RunningApi } from '../harness/api';
 import { createTestDatabase, TestDatabase } from '../harness/database';
 import { testEnv } from '../harness/env';

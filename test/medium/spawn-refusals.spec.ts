@@ -59,7 +59,7 @@ describe('spawning agents Genesis refuses', () => {
       return c.status === 'failed' ? c : undefined;
     }, 15000, 'failed');
     assert.match(c.status_reason, /supervisor Marketing Supervisor was refused by Genesis: .*risk/i);
-    const agents = (await http('GET', `/api/clusters/${res.body.id}/agents`)).body;
+    const agents = (await http('GET', `/api/clusters/${res.body.id}/agents`)).body.agents;
     assert.deepEqual(agents.map((a: { status: string }) => a.status), ['spawn_failed']);
     assert.match(agents[0].error, /risk/i);
   });
@@ -76,7 +76,7 @@ describe('spawning agents Genesis refuses', () => {
       return c.status === 'active' ? c : undefined;
     }, 15000, 'active');
     assert.equal(c.current_workers, 4);
-    const failed = (await http('GET', `/api/clusters/${res.body.id}/agents?status=spawn_failed`)).body;
+    const failed = (await http('GET', `/api/clusters/${res.body.id}/agents?status=spawn_failed`)).body.agents;
     assert.equal(failed.length, 1, 'tried once, not again and again');
     assert.equal(failed[0].definition_name, 'Image Generator');
     assert.match(failed[0].error, /risk/i);

@@ -20,7 +20,9 @@ export async function createApiApp(runtime: Runtime): Promise<INestApplication> 
 
   const doc = new DocumentBuilder()
     .setTitle('BRAiN cluster backend')
-    .setDescription('Clusters of AI agents from YAML blueprints: spawn, scale, hibernate, cost, chat.')
+    .setDescription(
+      'Clusters of AI agents from YAML blueprints: Genesis spawns the agents, tasks run through an LLM, operators scale, hibernate, reactivate and destroy clusters by hand, and chat with an LLM. Automatic scaling from metrics, wake-on-work, cost budgets and manifests are not built yet.',
+    )
     .setVersion(APP_VERSION)
     .addBearerAuth()
     .build();

@@ -4,12 +4,12 @@ import { LoggerModule } from 'nestjs-pino';
 import { DatabaseModule } from '#db';
 import { QueueModule } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
+import { ClusterCoreModule } from '#cluster';
 import { AuthModule } from './auth/auth.module';
 import { BlueprintModule } from './blueprint/blueprint.module';
 import { ChatModule } from './chat/chat.module';
 import { ClusterModule } from './cluster/cluster.module';
 import { GenesisModule } from './genesis/genesis.module';
-import { LlmModule } from './llm/llm.module';
 import { TaskModule } from './task/task.module';
 import { GlobalExceptionFilter } from './common/error.filter';
 import { requestId } from './common/request-id';
@@ -45,6 +45,7 @@ export class AppModule {
         }),
         DatabaseModule.forRoot(runtime.databaseUrl, 'brain-api'),
         QueueModule.forRoot(runtime.queue),
+        ClusterCoreModule,
         // guards run in registration order: rate limits first, so unauthenticated floods are limited too
         ThrottleModule,
         AuthModule,
@@ -52,7 +53,6 @@ export class AppModule {
         GenesisModule,
         ClusterModule,
         TaskModule,
-        LlmModule,
         ChatModule,
       ],
       controllers: [HealthController],

@@ -3,16 +3,13 @@ import { LoggerModule } from 'nestjs-pino';
 import { DatabaseModule } from '#db';
 import { JobName, JobProducer, QueueModule } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
-import { BlueprintCoreModule } from '../../api/src/blueprint/blueprint.module';
-import { ClusterRepository } from '../../api/src/cluster/cluster.repository';
-import { GenesisCoreModule } from '../../api/src/genesis/genesis.module';
-import { LlmModule } from '../../api/src/llm/llm.module';
-import { TaskRepository } from '../../api/src/task/task.repository';
+import { ClusterCoreModule } from '#cluster';
+import { ClusterHandler } from './cluster/cluster.handler';
+import { ClusterReconciler } from './cluster/cluster.reconciler';
 import { JOB_HANDLERS, JobHandler, QueueConsumers } from './consumers';
+import { HeartbeatService } from './heartbeat/heartbeat.service';
 import { HousekeepingRepository } from './lifecycle/housekeeping.repository';
 import { LifecycleHandler } from './lifecycle/lifecycle.handler';
-import { ClusterReconciler } from './spawn/cluster.reconciler';
-import { SpawnHandler } from './spawn/spawn.handler';
 import { TaskHandler } from './tasks/task.handler';
 
 @Global()
@@ -38,7 +35,7 @@ class SchedulesModule implements OnApplicationBootstrap {
   }
 }
 
-const HANDLERS = [LifecycleHandler, SpawnHandler, TaskHandler];
+const HANDLERS = [ClusterHandler, LifecycleHandler, TaskHandler];
 
 /** The worker process: BullMQ consumers only, no HTTP server. */
 @Module({})
@@ -51,15 +48,12 @@ export class WorkerModule {
         LoggerModule.forRoot({ pinoHttp: { level: runtime.config.log.level } }),
         DatabaseModule.forRoot(runtime.databaseUrl, 'brain-worker'),
         QueueModule.forRoot(runtime.queue),
-        BlueprintCoreModule,
-        GenesisCoreModule,
-        LlmModule,
+        ClusterCoreModule,
         SchedulesModule,
       ],
       providers: [
         HousekeepingRepository,
-        ClusterRepository,
-        TaskRepository,
+        HeartbeatService,
         ClusterReconciler,
         ...HANDLERS,
         { provide: JOB_HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers, inject: HANDLERS },

@@ -33,10 +33,10 @@ export interface AppConfig {
   };
   tasks: { maxAttempts: number };
   chat: { requireAuth: boolean };
-  worker: { concurrency: number; jobLockSeconds: number; reconcileIntervalSeconds: number };
+  worker: { concurrency: number; jobLockSeconds: number; reconcileIntervalSeconds: number; heartbeatSeconds: number };
   /** seconds a process waits for in-flight work on SIGTERM before exiting */
   shutdownGraceSeconds: number;
-  housekeeping: { intervalSeconds: number; metricsRetentionHours: number; idempotencyTtlHours: number };
+  housekeeping: { intervalSeconds: number; metricsRetentionHours: number; idempotencyTtlHours: number; historyRetentionDays: number };
 }
 
 export class ConfigError extends Error {
@@ -101,12 +101,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       concurrency: dto.WORKER_CONCURRENCY ?? 10,
       jobLockSeconds: dto.JOB_LOCK_SECONDS ?? 30,
       reconcileIntervalSeconds: dto.RECONCILE_INTERVAL_SECONDS ?? 15,
+      heartbeatSeconds: dto.WORKER_HEARTBEAT_SECONDS ?? 10,
     },
     shutdownGraceSeconds: dto.SHUTDOWN_GRACE_SECONDS ?? 30,
     housekeeping: {
       intervalSeconds: dto.HOUSEKEEPING_INTERVAL_SECONDS ?? 3600,
       metricsRetentionHours: dto.METRICS_RETENTION_HOURS ?? 24 * 7,
       idempotencyTtlHours: dto.IDEMPOTENCY_TTL_HOURS ?? 24,
+      historyRetentionDays: dto.HISTORY_RETENTION_DAYS ?? 30,
     },
   };
 }

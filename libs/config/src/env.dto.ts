@@ -99,6 +99,14 @@ export class EnvDto {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   IDEMPOTENCY_TTL_HOURS?: number;
 
+  /** days stopped agents (with their Genesis records) and scaling decisions are kept */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  HISTORY_RETENTION_DAYS?: number;
+
+  /** seconds between a worker process's heartbeats; it counts as gone after three missed ones */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(300)
+  WORKER_HEARTBEAT_SECONDS?: number;
+
   /** which LLM serves tasks and chat: local (built-in, offline), ollama or openai (any OpenAI-compatible server) */
   @IsOptional() @IsIn(['local', 'ollama', 'openai'])
   LLM_PROVIDER?: string;

@@ -4,8 +4,12 @@ import { LocalProvider } from './local.provider';
 import { OllamaProvider } from './ollama.provider';
 import { OpenAiProvider } from './openai.provider';
 
-export function createProvider(cfg: AppConfig['llm']): LlmProvider {
-  const http = { timeoutMs: cfg.timeoutSeconds * 1000, maxRetries: cfg.maxRetries };
+/**
+ * The configured provider. `retries: false` gives one that tries each call once: for callers that
+ * own the retries themselves (task execution retries through its job), so the two never multiply.
+ */
+export function createProvider(cfg: AppConfig['llm'], opts: { retries?: boolean } = {}): LlmProvider {
+  const http = { timeoutMs: cfg.timeoutSeconds * 1000, maxRetries: opts.retries === false ? 0 : cfg.maxRetries };
   switch (cfg.provider) {
     case 'ollama':
       return new OllamaProvider(cfg.ollama.host.replace(/\/+$/, ''), cfg.ollama.model, http);

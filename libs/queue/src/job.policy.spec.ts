@@ -14,10 +14,11 @@ describe('job identity policy', () => {
   });
 
   it('coalesces per-cluster background jobs by deduplication, not by job id', () => {
-    for (const name of [JobName.ReconcileWorkers, JobName.CollectMetrics, JobName.EvaluateScaling, JobName.DispatchTasks, JobName.GenerateManifests] as const) {
+    for (const name of [JobName.ReconcileWorkers, JobName.DispatchTasks] as const) {
       const id = jobIdentity(name, { clusterId: cluster });
       assert.equal(id.jobId, undefined, name);
       assert.equal(id.deduplication?.id, `${name}-${cluster}`);
+      assert.equal(id.deduplication?.keepLastIfActive, true, `${name}: a job added while one runs must not be dropped`);
     }
   });
 

@@ -11,9 +11,10 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 };
 
 /**
- * How a job is identified. "coalesce" jobs (reconcile, evaluate, dispatch...) use BullMQ
- * deduplication: while one is waiting, adding another is a no-op, and once it has run a new one can
- * be added. A plain jobId would keep deduplicating for as long as the finished job is retained.
+ * How a job is identified. "Coalesce" jobs (reconcile, dispatch) use BullMQ deduplication: while
+ * one waits, adding another is a no-op; while one runs, one more is kept to run after it; once it
+ * has run a new one can be added. A plain jobId would keep deduplicating for as long as the
+ * finished job is retained.
  */
 export function jobIdentity<J extends JobName>(name: J, data: JobPayloads[J]): Pick<JobsOptions, 'jobId' | 'deduplication'> {
   const clusterId = 'clusterId' in data ? data.clusterId : undefined;
@@ -26,11 +27,10 @@ export function jobIdentity<J extends JobName>(name: J, data: JobPayloads[J]): P
       return { jobId: `${name}-${d.taskId}-${d.agentId}` };
     }
     case JobName.ReconcileWorkers:
-    case JobName.CollectMetrics:
-    case JobName.EvaluateScaling:
     case JobName.DispatchTasks:
-    case JobName.GenerateManifests:
-      return { deduplication: { id: `${name}-${clusterId}` } };
+      // keepLastIfActive: a job added while one runs is kept and runs after it, so a change made
+      // during a run is never lost (plain deduplication would drop it until the next tick)
+      return { deduplication: { id: `${name}-${clusterId}`, keepLastIfActive: true } };
     default:
       return {};
   }

@@ -8,7 +8,10 @@ export enum QueueName {
   Manifests = 'manifests',
 }
 
-/** Job names. Ids built from them never contain ':' (BullMQ refuses it). */
+/**
+ * Job names. Ids built from them never contain ':' (BullMQ refuses it). Only jobs the worker runs are
+ * listed: the worker refuses to start if one has no handler, so nothing waits in a queue for ever.
+ */
 export enum JobName {
   /** create a cluster's agents from its blueprint (supervisor first) */
   SpawnCluster = 'spawn-cluster',
@@ -16,18 +19,9 @@ export enum JobName {
   ReconcileWorkers = 'reconcile-workers',
   /** system-wide tick: re-enqueue ReconcileWorkers for clusters whose agents must still change */
   ReconcileTick = 'reconcile-tick',
-  /** system-wide tick: fan out one CollectMetrics per active cluster */
-  MetricsTick = 'metrics-tick',
-  CollectMetrics = 'collect-metrics',
-  /** system-wide tick: fan out one EvaluateScaling per active cluster */
-  AutoscaleTick = 'autoscale-tick',
-  EvaluateScaling = 'evaluate-scaling',
   /** give queued tasks of a cluster to idle workers */
   DispatchTasks = 'dispatch-tasks',
   ExecuteTask = 'execute-task',
-  /** system-wide tick: hibernate idle clusters, destroy long-hibernated ones */
-  LifecycleTick = 'lifecycle-tick',
   /** retention: expire idempotency keys, old metric samples */
   Housekeeping = 'housekeeping',
-  GenerateManifests = 'generate-manifests',
 }

@@ -1,2 +1,4 @@
 // Scaling as plain functions: no Nest, TypeORM or BullMQ imports.
 export * from './worker-plan';
+export * from './cluster-status';
+export * from './cluster-transition';

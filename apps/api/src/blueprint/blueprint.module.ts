@@ -1,21 +1,11 @@
 import { Module } from '@nestjs/common';
 import { BlueprintController } from './blueprint.controller';
-import { BlueprintRepository } from './blueprint.repository';
 import { BlueprintService } from './blueprint.service';
 import { BlueprintSync } from './blueprint.sync';
 
-/** Blueprint storage and validation, shared by the api and the worker. */
+/** The api's blueprint routes, and the sync of shipped files at start-up (the store is in #cluster). */
 @Module({
-  providers: [BlueprintRepository, BlueprintService],
-  exports: [BlueprintService],
-})
-export class BlueprintCoreModule {}
-
-/** The api's blueprint routes, and the sync of shipped files at start-up. */
-@Module({
-  imports: [BlueprintCoreModule],
   controllers: [BlueprintController],
-  providers: [BlueprintSync],
-  exports: [BlueprintCoreModule],
+  providers: [BlueprintService, BlueprintSync],
 })
 export class BlueprintModule {}

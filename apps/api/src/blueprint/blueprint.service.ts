@@ -1,10 +1,5 @@
-import { createHash } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { DomainError, ErrorCode, notFound, Problem } from '#common';
-import { Blueprint as BlueprintDefinition, blueprintError, compareVersions, parseBlueprintYaml } from '#blueprint';
-import { genesisProblems } from '../genesis/blueprint-agent';
-import { Blueprint, BlueprintVersion } from '#db';
+import { Injectable } from '@nestjs/common';
+import { BlueprintStore } from '#cluster';
 import { pageWindow } from '../common/paging.dto';
 import {
   BlueprintDto,
@@ -16,42 +11,14 @@ import {
   UpdateBlueprintDto,
   ValidationResultDto,
 } from './blueprint.dto';
-import { BlueprintRepository } from './blueprint.repository';
 
-const checksum = (yaml: string) => createHash('sha256').update(yaml).digest('hex');
-
-/** A stored blueprint version with its parsed definition: what cluster creation works from. */
-export interface ResolvedBlueprint {
-  blueprint: Blueprint;
-  version: BlueprintVersion;
-  definition: BlueprintDefinition;
-}
-
-export type SyncOutcome = 'created' | 'version_added' | 'unchanged' | 'refused_edit' | 'older_version_added';
-
+/** The HTTP face of the blueprint store: request DTOs in, response DTOs out. */
 @Injectable()
 export class BlueprintService {
-  private readonly logger = new Logger(BlueprintService.name);
-  private readonly parsed = new Map<string, BlueprintDefinition>();
-
-  constructor(private readonly repo: BlueprintRepository) {}
-
-  /** Parses and validates a document, including whether Genesis would spawn each of its agents. */
-  check(yaml: string): { blueprint: BlueprintDefinition | null; problems: Problem[] } {
-    const { blueprint, problems } = parseBlueprintYaml(yaml);
-    if (!blueprint) return { blueprint, problems };
-    const more = genesisProblems(blueprint);
-    return { blueprint: more.length ? null : blueprint, problems: more };
-  }
-
-  private parseOrThrow(yaml: string): BlueprintDefinition {
-    const { blueprint, problems } = this.check(yaml);
-    if (!blueprint) throw blueprintError(problems);
-    return blueprint;
-  }
+  constructor(private readonly store: BlueprintStore) {}
 
   validate(yaml: string): ValidationResultDto {
-    const { blueprint, problems } = this.check(yaml);
+    const { blueprint, problems } = this.store.check(yaml);
     return {
       valid: problems.length === 0,
       problems,
@@ -69,142 +36,23 @@ export class BlueprintService {
   }
 
   async create(dto: CreateBlueprintDto, createdBy: string | null): Promise<BlueprintDto> {
-    const def = this.parseOrThrow(dto.blueprint_yaml);
-    const mismatch: Problem[] = [];
-    if (def.metadata.id !== dto.id) mismatch.push({ path: 'id', rule: 'matches_yaml', message: `id must equal metadata.id in blueprint_yaml ("${def.metadata.id}")` });
-    if (def.metadata.version !== dto.version) mismatch.push({ path: 'version', rule: 'matches_yaml', message: `version must equal metadata.version in blueprint_yaml ("${def.metadata.version}")` });
-    if (mismatch.length) throw new DomainError(ErrorCode.ValidationFailed, mismatch.map((p) => p.message).join('; '), { problems: mismatch });
-
-    return this.repo.withLock(dto.id, async (m) => {
-      if (await this.repo.find(dto.id, m)) throw new DomainError(ErrorCode.Conflict, `blueprint ${dto.id} already exists; use PUT /api/blueprints/${dto.id} to add a version`);
-      const b = await this.repo.save(m, {
-        id: dto.id,
-        name: dto.name,
-        currentVersion: def.metadata.version,
-        description: dto.description ?? def.metadata.description ?? null,
-        author: def.metadata.author ?? null,
-        tags: dto.tags ?? def.metadata.tags,
-        isActive: true,
-        source: 'upload',
-      });
-      const v = await this.addVersion(m, def, dto.blueprint_yaml, createdBy);
-      return mapBlueprint(b, v, def);
-    });
+    const r = await this.store.create({ id: dto.id, name: dto.name, version: dto.version, yaml: dto.blueprint_yaml, description: dto.description, tags: dto.tags }, createdBy);
+    return mapBlueprint(r.blueprint, r.version, r.definition);
   }
 
   async update(id: string, dto: UpdateBlueprintDto, createdBy: string | null): Promise<BlueprintDto> {
-    const def = dto.blueprint_yaml === undefined ? undefined : this.parseOrThrow(dto.blueprint_yaml);
-    if (def && def.metadata.id !== id) {
-      const problem = { path: 'blueprint_yaml', rule: 'matches_id', message: `metadata.id in blueprint_yaml ("${def.metadata.id}") must equal the blueprint id ${id}` };
-      throw new DomainError(ErrorCode.ValidationFailed, problem.message, { problems: [problem] });
-    }
-    return this.repo.withLock(id, async (m) => {
-      const b = await this.repo.find(id, m);
-      if (!b) throw notFound('blueprint', id);
-      if (def) {
-        const existing = await this.repo.findVersion(id, def.metadata.version, m);
-        if (existing && existing.checksum !== checksum(dto.blueprint_yaml!)) {
-          throw new DomainError(
-            ErrorCode.Conflict,
-            `version ${def.metadata.version} of blueprint ${id} is already stored with different content; stored versions never change, so give the new document a new metadata.version`,
-          );
-        }
-        if (!existing) await this.addVersion(m, def, dto.blueprint_yaml!, createdBy);
-        if (compareVersions(def.metadata.version, b.currentVersion) > 0) b.currentVersion = def.metadata.version;
-      }
-      if (dto.name !== undefined) b.name = dto.name;
-      if (dto.description !== undefined) b.description = dto.description;
-      if (dto.tags !== undefined) b.tags = dto.tags;
-      if (dto.is_active !== undefined) b.isActive = dto.is_active;
-      const saved = await this.repo.save(m, b);
-      const current = await this.repo.findVersion(id, saved.currentVersion, m);
-      return mapBlueprint(saved, current!, this.definitionOf(current!));
-    });
+    const change = { yaml: dto.blueprint_yaml, name: dto.name, description: dto.description, tags: dto.tags, isActive: dto.is_active };
+    const r = await this.store.update(id, change, createdBy);
+    return mapBlueprint(r.blueprint, r.version, r.definition);
   }
 
   async get(id: string, q: GetBlueprintQuery): Promise<BlueprintDto> {
-    const r = await this.resolve(id, q.version, { allowInactive: true });
-    const versions = (await this.repo.listVersions(id)).map((v) => v.version).sort(compareVersions);
-    return mapBlueprint(r.blueprint, r.version, r.definition, { yaml: q.include_yaml, versions });
+    const r = await this.store.resolve(id, q.version, { allowInactive: true });
+    return mapBlueprint(r.blueprint, r.version, r.definition, { yaml: q.include_yaml, versions: await this.store.versions(id) });
   }
 
   async list(q: ListBlueprintsQuery): Promise<BlueprintListDto> {
-    const [rows, total] = await this.repo.list({ includeInactive: q.include_inactive, tag: q.tag, ...pageWindow(q) });
-    const versions = await this.repo.currentVersions(rows);
-    const blueprints = rows.map((b) => {
-      const v = versions.get(b.id)!;
-      return mapBlueprint(b, v, this.definitionOf(v));
-    });
-    return { blueprints, total, page: q.page, page_size: q.page_size };
-  }
-
-  /** The stored blueprint (current or given version) with its definition; 404 when unknown. */
-  async resolve(id: string, version?: string, opts: { allowInactive?: boolean; manager?: EntityManager } = {}): Promise<ResolvedBlueprint> {
-    // Inside a caller's transaction use its connection: taking a second one from the pool while
-    // holding the first can starve the pool under load.
-    const b = await this.repo.find(id, opts.manager);
-    if (!b) throw notFound('blueprint', id);
-    if (!b.isActive && !opts.allowInactive) throw new DomainError(ErrorCode.Unprocessable, `blueprint ${id} is inactive`);
-    const v = await this.repo.findVersion(id, version ?? b.currentVersion, opts.manager);
-    if (!v) throw notFound(`version of blueprint ${id}`, version ?? b.currentVersion);
-    return { blueprint: b, version: v, definition: this.definitionOf(v) };
-  }
-
-  /**
-   * Syncs one shipped file: new blueprints and new versions are added; a stored version whose file
-   * was edited is refused (logged), never silently overwritten.
-   */
-  async syncFile(yaml: string, file: string): Promise<SyncOutcome> {
-    const def = this.parseOrThrow(yaml);
-    const id = def.metadata.id;
-    return this.repo.withLock(id, async (m) => {
-      const b = await this.repo.find(id, m);
-      if (!b) {
-        await this.repo.save(m, {
-          id,
-          name: def.metadata.name,
-          currentVersion: def.metadata.version,
-          description: def.metadata.description ?? null,
-          author: def.metadata.author ?? null,
-          tags: def.metadata.tags,
-          isActive: true,
-          source: 'file',
-        });
-        await this.addVersion(m, def, yaml, null);
-        return 'created';
-      }
-      const existing = await this.repo.findVersion(id, def.metadata.version, m);
-      if (existing) {
-        if (existing.checksum === checksum(yaml)) return 'unchanged';
-        this.logger.warn(`${file}: version ${def.metadata.version} of ${id} is stored with other content; the edit is refused (bump metadata.version)`);
-        return 'refused_edit';
-      }
-      await this.addVersion(m, def, yaml, null);
-      if (compareVersions(def.metadata.version, b.currentVersion) > 0) {
-        await this.repo.save(m, { ...b, currentVersion: def.metadata.version, name: def.metadata.name });
-        return 'version_added';
-      }
-      return 'older_version_added';
-    });
-  }
-
-  private async addVersion(m: EntityManager, def: BlueprintDefinition, yaml: string, createdBy: string | null): Promise<BlueprintVersion> {
-    const v = { blueprintId: def.metadata.id, version: def.metadata.version, yaml, definition: { ...def } as unknown as Record<string, unknown>, checksum: checksum(yaml), createdBy };
-    await this.repo.insertVersion(m, v);
-    return (await this.repo.findVersion(def.metadata.id, def.metadata.version, m))!;
-  }
-
-  /** The YAML is the source of truth (the definition column serves SQL); every reader gets the loader's current shape. */
-  private definitionOf(v: BlueprintVersion): BlueprintDefinition {
-    // Stored versions never change, so a parsed one can be kept: scale and task requests read
-    // the definition on every call. Keyed by checksum, bounded, and local to the process.
-    const key = `${v.blueprintId}@${v.version}:${v.checksum}`;
-    const hit = this.parsed.get(key);
-    if (hit) return hit;
-    const { blueprint, problems } = parseBlueprintYaml(v.yaml);
-    if (!blueprint) throw blueprintError(problems);
-    if (this.parsed.size >= 200) this.parsed.delete(this.parsed.keys().next().value!);
-    this.parsed.set(key, blueprint);
-    return blueprint;
+    const [rows, total] = await this.store.list({ includeInactive: q.include_inactive, tag: q.tag, ...pageWindow(q) });
+    return { blueprints: rows.map((r) => mapBlueprint(r.blueprint, r.version, r.definition)), total, page: q.page, page_size: q.page_size };
   }
 }

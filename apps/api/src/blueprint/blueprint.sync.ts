@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { BlueprintService } from './blueprint.service';
+import { BlueprintStore } from '#cluster';
 
 /** The shipped blueprints folder: `blueprints/` at the project root (BLUEPRINTS_DIR overrides). */
 export function blueprintsDir(): string {
@@ -13,7 +13,7 @@ export function blueprintsDir(): string {
 export class BlueprintSync implements OnApplicationBootstrap {
   private readonly logger = new Logger(BlueprintSync.name);
 
-  constructor(private readonly blueprints: BlueprintService) {}
+  constructor(private readonly blueprints: BlueprintStore) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const dir = blueprintsDir();

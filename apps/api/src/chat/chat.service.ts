@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode, notFound } from '#common';
 import { ChatMessage, ChatRequest, ChatResult, LlmProvider, modelFor, ProviderHealth, StreamEvent } from '#llm';
-import { LLM } from '../llm/llm.module';
+import { LLM } from '#cluster';
 import { CHAT_LIMITS } from './chat.dto';
 
 export interface ChatInput {

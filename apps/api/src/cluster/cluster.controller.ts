@@ -7,6 +7,7 @@ import { UuidParam } from '../common/uuid-param';
 import {
   AddAgentDto,
   ClusterAgentDto,
+  ClusterAgentListDto,
   ClusterDto,
   ClusterListDto,
   CreateClusterDto,
@@ -89,7 +90,7 @@ export class ClusterController {
   }
 
   @Get(':id/agents')
-  listClusterAgents(@UuidParam() id: string, @Query() q: ListAgentsQuery): Promise<ClusterAgentDto[]> {
+  listClusterAgents(@UuidParam() id: string, @Query() q: ListAgentsQuery): Promise<ClusterAgentListDto> {
     return this.clusters.agents(id, q);
   }
 

@@ -16,7 +16,7 @@ import {
 import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, ScalingDecision } from '#db';
 import { DescriptionField, NameField, TagsField } from '../common/fields';
 import { PageQueryDto } from '../common/paging.dto';
-import { ClusterCounts } from './cluster.repository';
+import { ClusterCounts } from '#cluster';
 
 const enumMessage = (field: string, values: object) => `${field} must be one of ${Object.values(values).join(', ')}`;
 
@@ -121,7 +121,7 @@ export class ListClustersQuery extends PageQueryDto {
   blueprint_id?: string;
 }
 
-export class ListAgentsQuery {
+export class ListAgentsQuery extends PageQueryDto {
   @IsOptional() @IsIn(Object.values(AgentRole), { message: enumMessage('role', AgentRole) })
   role?: AgentRole;
 
@@ -150,7 +150,13 @@ export class ClusterDto {
   agents_count!: number;
   config!: Record<string, unknown>;
   tags!: string[];
+  /**
+   * The blueprint's scaling rule as copied to this cluster. `acted_on` says whether anything acts on
+   * it yet: false in this version, which scales only when asked (POST /scale).
+   */
   scaling!: Record<string, unknown> | null;
+  /** whether the autoscaler may change this cluster (on when its blueprint has a `scaling` section) */
+  autoscaling_enabled!: boolean;
   tasks_completed!: number;
   tasks_failed!: number;
   last_scaled_at!: string | null;
@@ -165,6 +171,14 @@ export class ClusterDto {
 export class ClusterListDto {
   @Type(() => ClusterDto)
   clusters!: ClusterDto[];
+  total!: number;
+  page!: number;
+  page_size!: number;
+}
+
+export class ClusterAgentListDto {
+  @Type(() => ClusterAgentDto)
+  agents!: ClusterAgentDto[];
   total!: number;
   page!: number;
   page_size!: number;
@@ -247,8 +261,12 @@ export function mapCluster(c: Cluster, counts: ClusterCounts): ClusterDto {
           scale_up_threshold: c.scaling.scaleUpThreshold,
           scale_down_threshold: c.scaling.scaleDownThreshold,
           cooldown_period: c.scaling.cooldownSeconds,
+          enabled: c.autoscalingEnabled,
+          // No autoscaler runs yet: the settings are kept for it, and scaling is manual until it exists.
+          acted_on: false,
         }
       : null,
+    autoscaling_enabled: c.autoscalingEnabled,
     tasks_completed: c.tasksCompleted,
     tasks_failed: c.tasksFailed,
     last_scaled_at: iso(c.lastScaledAt),

@@ -1,20 +1,19 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DomainError, ErrorCode, notFound, Problem } from '#common';
 import { Blueprint as BlueprintDefinition, workerDefinitions } from '#blueprint';
 import { AgentRole, AgentStatus, Cluster, ClusterStatus, ClusterType, ScalingSource } from '#db';
-import { JobName, JobProducer } from '#queue';
-import { workerCapacity } from '#scaling';
+import { JobName } from '#queue';
+import { ClusterIntent, RUNNABLE, workerBoundProblems, workerCapacity } from '#scaling';
+import { BlueprintStore, ClusterRepository, ClusterTransitions, GenesisSpawner, spawnInputFor } from '#cluster';
 import { Principal } from '../auth/auth.decorators';
-import { BlueprintService } from '../blueprint/blueprint.service';
 import { IdempotencyService } from '../common/idempotency.service';
 import { pageWindow } from '../common/paging.dto';
-import { GenesisService } from '../genesis/genesis.service';
-import { spawnInputFor } from '../genesis/blueprint-agent';
 import {
   AddAgentDto,
   buildHierarchy,
   ClusterAgentDto,
+  ClusterAgentListDto,
   ClusterDto,
   ClusterListDto,
   CreateClusterDto,
@@ -29,42 +28,25 @@ import {
   ScalingDecisionDto,
   UpdateClusterDto,
 } from './cluster.dto';
-import { ClusterRepository } from './cluster.repository';
 
 const invalid = (problems: Problem[]) => new DomainError(ErrorCode.ValidationFailed, problems.map((p) => p.message).join('; '), { problems });
 
 /** min <= target <= max, and within what the blueprint's worker definitions can hold. */
 function checkWorkerBounds(bp: BlueprintDefinition, min: number, max: number, target: number): Problem[] {
-  const problems: Problem[] = [];
-  const cap = workerCapacity(workerDefinitions(bp).map((d) => ({ name: d.name, ...d.count })));
-  if (min > max) problems.push({ path: 'min_workers', rule: 'min_le_max', message: `min_workers (${min}) must be <= max_workers (${max})` });
-  if (target < min || target > max) {
-    problems.push({ path: 'target_workers', rule: 'range', message: `target_workers must be between min_workers (${min}) and max_workers (${max}), got ${target}` });
-  } else if (target > cap.max || target < cap.min) {
-    problems.push({
-      path: 'target_workers',
-      rule: 'capacity',
-      message: `target_workers must be between ${cap.min} and ${cap.max}: the worker definitions of blueprint ${bp.metadata.id} allow no more (and need no fewer), got ${target}`,
-    });
-  }
-  return problems;
+  return workerBoundProblems(min, max, target, workerCapacity(workerDefinitions(bp).map((d) => ({ name: d.name, ...d.count }))), bp.metadata.id);
 }
 
 /** Who asked, for the scaling-decision log: the key's name and id. */
 const actorOf = (who: Principal | undefined) => (who ? (who.keyId ? `${who.name} (${who.keyId})` : who.name) : 'anonymous');
 
-const NOT_SCALABLE = [ClusterStatus.Hibernated, ClusterStatus.Destroying, ClusterStatus.Destroyed, ClusterStatus.Failed];
-
 @Injectable()
 export class ClusterService {
-  private readonly logger = new Logger(ClusterService.name);
-
   constructor(
     private readonly repo: ClusterRepository,
-    private readonly blueprints: BlueprintService,
-    private readonly genesis: GenesisService,
+    private readonly blueprints: BlueprintStore,
+    private readonly genesis: GenesisSpawner,
+    private readonly transitions: ClusterTransitions,
     private readonly idempotency: IdempotencyService,
-    private readonly jobs: JobProducer,
   ) {}
 
   async create(dto: CreateClusterDto, who: Principal | undefined, idempotencyKey: string | undefined): Promise<{ cluster: ClusterDto; replayed: boolean }> {
@@ -90,6 +72,8 @@ export class ClusterService {
         config: dto.config ?? {},
         tags: dto.tags ?? [],
         scaling: bp.cluster.scaling ? { ...bp.cluster.scaling, mode: 'threshold' } : null,
+        // a blueprint with a scaling section opts its clusters in; without one there is nothing to act on
+        autoscalingEnabled: bp.cluster.scaling !== undefined && bp.cluster.scaling !== null,
         createdBy: who?.keyId ?? null,
       });
       await this.repo.recordDecision(m, {
@@ -104,7 +88,7 @@ export class ClusterService {
       });
       return mapCluster(c, { currentWorkers: 0, agentsCount: 0 });
     });
-    if (!result.replayed) await this.kick(JobName.SpawnCluster, result.body.id);
+    if (!result.replayed) await this.transitions.converge(result.body.id, JobName.SpawnCluster);
     return { cluster: result.body, replayed: result.replayed };
   }
 
@@ -130,8 +114,10 @@ export class ClusterService {
       const max = dto.max_workers ?? c.maxWorkers;
       const problems: Problem[] = [];
       if (min > max) problems.push({ path: 'min_workers', rule: 'min_le_max', message: `min_workers (${min}) must be <= max_workers (${max})` });
-      if (min > c.targetWorkers) problems.push({ path: 'min_workers', rule: 'le_target', message: `min_workers (${min}) must be <= target_workers (${c.targetWorkers}); scale up first` });
-      if (max < c.targetWorkers) problems.push({ path: 'max_workers', rule: 'ge_target', message: `max_workers (${max}) must be >= target_workers (${c.targetWorkers}); scale down first` });
+      // asleep, a cluster's target is 0 and reactivation brings it into the new bounds
+      const awake = c.status !== ClusterStatus.Hibernated;
+      if (awake && min > c.targetWorkers) problems.push({ path: 'min_workers', rule: 'le_target', message: `min_workers (${min}) must be <= target_workers (${c.targetWorkers}); scale up first` });
+      if (awake && max < c.targetWorkers) problems.push({ path: 'max_workers', rule: 'ge_target', message: `max_workers (${max}) must be >= target_workers (${c.targetWorkers}); scale down first` });
       if (problems.length) throw invalid(problems);
       const patch: Partial<Cluster> = {
         ...(dto.name !== undefined ? { name: dto.name } : {}),
@@ -151,142 +137,41 @@ export class ClusterService {
    * Sets a new worker target. Requests on one cluster serialise on its row lock; the last one
    * accepted wins and the worker converges the agents to it.
    */
-  async scale(id: string, dto: ScaleClusterDto, who: Principal | undefined): Promise<ClusterDto> {
-    // Checked first without the lock, so a refused request does not queue behind the others;
-    // checked again under the lock, since min/max may change meanwhile. The blueprint version of
-    // a cluster never changes, so its definition is read once.
-    const snapshot = await this.mustExist(id);
-    const { definition } = await this.blueprints.resolve(snapshot.blueprintId, snapshot.blueprintVersion, { allowInactive: true });
-    const refuse = (c: Cluster) => {
-      if (NOT_SCALABLE.includes(c.status)) {
-        throw new DomainError(ErrorCode.Conflict, `cluster ${id} is ${c.status}: it cannot be scaled${c.status === ClusterStatus.Hibernated ? ' (reactivate it first)' : ''}`);
-      }
-      const problems = checkWorkerBounds(definition, c.minWorkers, c.maxWorkers, dto.target_workers);
-      if (problems.length) throw invalid(problems);
-    };
-    refuse(snapshot);
-    const c = await this.repo.transaction(async (m) => {
-      const c = await this.mustLock(m, id);
-      refuse(c);
-      const live = (await this.repo.counts([id], m)).get(id)!.currentWorkers;
-      const status =
-        c.status === ClusterStatus.Spawning
-          ? c.status
-          : dto.target_workers > live
-            ? ClusterStatus.ScalingUp
-            : dto.target_workers < live
-              ? ClusterStatus.ScalingDown
-              : c.status;
-      const now = new Date();
-      await this.repo.update(m, id, { targetWorkers: dto.target_workers, status, lastScaledAt: now });
-      await this.repo.recordDecision(m, {
-        clusterId: id,
-        source: ScalingSource.Manual,
-        requestedBy: actorOf(who),
-        reason: dto.reason ?? null,
-        reasonCode: dto.target_workers > c.targetWorkers ? 'ScaledUp' : dto.target_workers < c.targetWorkers ? 'ScaledDown' : 'Unchanged',
-        rule: 'manual',
-        fromWorkers: c.targetWorkers,
-        toWorkers: dto.target_workers,
-        applied: true,
-        inputs: { live_workers: live },
-      });
-      return { ...c, targetWorkers: dto.target_workers, status, lastScaledAt: now, updatedAt: now };
-    });
-    await this.kick(JobName.ReconcileWorkers, id);
-    return this.withCounts(c);
+  scale(id: string, dto: ScaleClusterDto, who: Principal | undefined): Promise<ClusterDto> {
+    return this.transition(id, { kind: 'scale', target: dto.target_workers, reason: dto.reason ?? null }, who);
   }
 
   /** Stops workers and specialists, keeps the supervisor. A second call changes nothing. */
-  async hibernate(id: string, who: Principal | undefined): Promise<ClusterDto> {
-    const c = await this.repo.transaction(async (m) => {
-      const c = await this.mustLock(m, id);
-      if (c.status === ClusterStatus.Hibernated) return c;
-      if ([ClusterStatus.Destroying, ClusterStatus.Destroyed, ClusterStatus.Failed].includes(c.status)) {
-        throw new DomainError(ErrorCode.Conflict, `cluster ${id} is ${c.status}: it cannot be hibernated`);
-      }
-      const now = new Date();
-      await this.repo.update(m, id, { status: ClusterStatus.Hibernated, hibernatedAt: now, lastScaledAt: now });
-      await this.repo.recordDecision(m, {
-        clusterId: id,
-        source: ScalingSource.Manual,
-        requestedBy: actorOf(who),
-        reason: 'hibernate',
-        reasonCode: 'Hibernated',
-        fromWorkers: c.targetWorkers,
-        toWorkers: 0,
-        applied: true,
-      });
-      return { ...c, status: ClusterStatus.Hibernated, hibernatedAt: now, lastScaledAt: now, updatedAt: now };
-    });
-    await this.kick(JobName.ReconcileWorkers, id);
-    return this.withCounts(c);
+  hibernate(id: string, who: Principal | undefined): Promise<ClusterDto> {
+    return this.transition(id, { kind: 'hibernate' }, who);
   }
 
   /** Brings a hibernated cluster back to its minimum (or `config.activation_workers`) size. */
-  async reactivate(id: string, who: Principal | undefined): Promise<ClusterDto> {
-    const c = await this.repo.transaction(async (m) => {
-      const c = await this.mustLock(m, id);
-      if (c.status !== ClusterStatus.Hibernated) {
-        if ([ClusterStatus.Destroying, ClusterStatus.Destroyed, ClusterStatus.Failed].includes(c.status)) {
-          throw new DomainError(ErrorCode.Conflict, `cluster ${id} is ${c.status}: it cannot be reactivated`);
-        }
-        return c; // already awake: harmless
-      }
-      const activation = Number(c.config.activation_workers);
-      const target = Number.isInteger(activation) ? Math.min(Math.max(activation, c.minWorkers), c.maxWorkers) : c.minWorkers;
-      const now = new Date();
-      const patch = { status: ClusterStatus.ScalingUp, targetWorkers: target, hibernatedAt: null, lastScaledAt: now };
-      await this.repo.update(m, id, patch);
-      await this.repo.recordDecision(m, {
-        clusterId: id,
-        source: ScalingSource.Manual,
-        requestedBy: actorOf(who),
-        reason: 'reactivate',
-        reasonCode: 'Reactivated',
-        fromWorkers: 0,
-        toWorkers: target,
-        applied: true,
-      });
-      return { ...c, ...patch, updatedAt: now };
-    });
-    await this.kick(JobName.ReconcileWorkers, id);
-    return this.withCounts(c);
+  reactivate(id: string, who: Principal | undefined): Promise<ClusterDto> {
+    return this.transition(id, { kind: 'reactivate' }, who);
   }
 
   /** Moves the cluster through destroying to destroyed; every agent is stopped. */
-  async destroy(id: string, who: Principal | undefined): Promise<ClusterDto> {
-    const c = await this.repo.transaction(async (m) => {
-      const c = await this.mustLock(m, id);
-      if (c.status === ClusterStatus.Destroyed || c.status === ClusterStatus.Destroying) return c;
-      const now = new Date();
-      await this.repo.update(m, id, { status: ClusterStatus.Destroying, targetWorkers: 0, lastScaledAt: now });
-      await this.repo.recordDecision(m, {
-        clusterId: id,
-        source: ScalingSource.Manual,
-        requestedBy: actorOf(who),
-        reason: 'destroy',
-        reasonCode: 'Destroyed',
-        fromWorkers: c.targetWorkers,
-        toWorkers: 0,
-        applied: true,
-      });
-      return { ...c, status: ClusterStatus.Destroying, targetWorkers: 0, lastScaledAt: now, updatedAt: now };
-    });
-    await this.kick(JobName.ReconcileWorkers, id);
-    return this.withCounts(c);
+  destroy(id: string, who: Principal | undefined): Promise<ClusterDto> {
+    return this.transition(id, { kind: 'destroy' }, who);
   }
 
-  async agents(id: string, q: ListAgentsQuery): Promise<ClusterAgentDto[]> {
+  private async transition(id: string, intent: ClusterIntent, who: Principal | undefined): Promise<ClusterDto> {
+    const { cluster } = await this.transitions.apply(id, intent, { source: ScalingSource.Manual, requestedBy: actorOf(who) });
+    return this.withCounts(cluster);
+  }
+
+  async agents(id: string, q: ListAgentsQuery): Promise<ClusterAgentListDto> {
     await this.mustExist(id);
-    return (await this.repo.agents(id, { role: q.role, status: q.status })).map(mapAgent);
+    const [rows, total] = await this.repo.agents(id, { role: q.role, status: q.status, ...pageWindow(q) });
+    return { agents: rows.map(mapAgent), total, page: q.page, page_size: q.page_size };
   }
 
   /** Adds an agent by hand through Genesis; a worker raises the target by one. */
   async addAgent(id: string, dto: AddAgentDto): Promise<ClusterAgentDto> {
     return this.repo.transaction(async (m) => {
       const c = await this.mustLock(m, id);
-      if (![ClusterStatus.Active, ClusterStatus.ScalingUp, ClusterStatus.ScalingDown].includes(c.status)) {
+      if (!RUNNABLE.includes(c.status)) {
         throw new DomainError(ErrorCode.Conflict, `cluster ${id} is ${c.status}: agents can be added to active clusters only`);
       }
       const present = await this.repo.presentAgents(id, m);
@@ -364,17 +249,4 @@ export class ClusterService {
     if (!c) throw notFound('cluster', id);
     return c;
   }
-
-  /**
-   * Asks the worker to act now. The change is already committed, so if the queue is down the
-   * reconcile tick finds the cluster later: the request still succeeds and nothing is lost.
-   */
-  private async kick(job: JobName.SpawnCluster | JobName.ReconcileWorkers, clusterId: string): Promise<void> {
-    try {
-      await this.jobs.enqueue(job, { clusterId });
-    } catch (e) {
-      this.logger.warn(`could not enqueue ${job} for ${clusterId} (${e instanceof Error ? e.message : String(e)}); the reconcile tick will pick it up`);
-    }
-  }
 }
-

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { DomainError, ErrorCode, notFound, Problem } from '#common';
+import { DomainError, ErrorCode, notFound } from '#common';
 import {
   BuildAgentInput,
   buildAgentSpec,
@@ -11,19 +10,13 @@ import {
   listTemplates,
   listTraits,
   requireTemplate,
-  RuleResult,
   TraitCategory,
 } from '#genesis';
-import { DnaSnapshot, GenesisAgent } from '#db';
+import { GenesisRepository } from '#cluster';
 import { pageWindow } from '../common/paging.dto';
 import { AgentListQuery, GenesisAgentDto, GenesisAgentListDto, mapAgent, mapTemplate, mapTrait, SpawnRequestDto, ValidationOutcomeDto } from './genesis.dto';
-import { GenesisRepository } from './genesis.repository';
 
-export type SpawnOutcome =
-  | { ok: true; agent: GenesisAgent; dna: DnaSnapshot; warnings: RuleResult[] }
-  | { ok: false; reason: string; violations: RuleResult[]; problems: Problem[] };
-
-/** The agent factory: every agent, from the API or a cluster, is made and checked here. */
+/** The agent factory's HTTP face; cluster spawning uses GenesisSpawner (#cluster) on the same rules. */
 @Injectable()
 export class GenesisService {
   constructor(private readonly repo: GenesisRepository) {}
@@ -53,18 +46,6 @@ export class GenesisService {
     const choice = { templateId: input.templateId, choice: 'explicit' as const, reason: 'explicit: template_id in the request' };
     const { agent, dna } = await this.repo.store(r.spec, choice, r.evaluation);
     return mapAgent(agent, dna);
-  }
-
-  /** Spawns for a cluster inside the caller's transaction; a refusal is returned, not thrown. */
-  async spawn(input: BuildAgentInput, m: EntityManager): Promise<SpawnOutcome> {
-    const r = buildAgentSpec(input);
-    if (!r.allowed) {
-      const reasons = [...r.problems.map((p) => `${p.path}: ${p.message}`), ...r.evaluation.violations.map((v) => v.message)];
-      return { ok: false, reason: reasons.join('; '), violations: r.evaluation.violations, problems: r.problems };
-    }
-    const choice = input.choice ?? { templateId: input.templateId, choice: 'explicit' as const, reason: 'explicit' };
-    const { agent, dna } = await this.repo.store(r.spec, choice, r.evaluation, m);
-    return { ok: true, agent, dna, warnings: r.evaluation.warnings };
   }
 
   listTemplates() {

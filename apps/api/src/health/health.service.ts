@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { JobProducer, QueueName } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
 import { APP_VERSION } from '#config';
+import { WorkerProcessRepository } from '#cluster';
 
 export interface DependencyCheck {
   status: 'up' | 'down';
@@ -12,11 +13,16 @@ export interface DependencyCheck {
 }
 
 export interface HealthReport {
+  /** ok: everything answers; degraded: a dependency is down, or no worker process is alive */
   status: 'ok' | 'degraded';
   version: string;
   uptime_s: number;
   checks: { database: DependencyCheck; redis: DependencyCheck };
   queue_backend: 'redis' | 'postgres';
+  /** worker processes heard from within three heartbeat intervals (null when the database is down) */
+  workers: number | null;
+  /** false when the database or the queue store is down: requests that need them answer 503 */
+  dependencies_up: boolean;
 }
 
 const TIMEOUT_MS = 2000;
@@ -44,6 +50,7 @@ export class HealthService {
   constructor(
     @InjectDataSource() private readonly ds: DataSource,
     private readonly jobs: JobProducer,
+    private readonly workerProcesses: WorkerProcessRepository,
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
@@ -54,12 +61,16 @@ export class HealthService {
       timed(() => this.jobs.queue(QueueName.Spawn).getJobCounts('waiting')),
     ]);
     if (this.runtime.queue.kind === 'postgres' && redis.status === 'up') redis.detail = 'queues on PostgreSQL backend (Redis not used)';
+    const workers = database.status === 'up' ? await this.workerProcesses.live(this.runtime.config.worker.heartbeatSeconds * 3).catch(() => null) : null;
+    const dependenciesUp = database.status === 'up' && redis.status === 'up';
     return {
-      status: database.status === 'up' && redis.status === 'up' ? 'ok' : 'degraded',
+      status: dependenciesUp && workers !== null && workers > 0 ? 'ok' : 'degraded',
       version: APP_VERSION,
       uptime_s: Math.round(process.uptime()),
       checks: { database, redis },
       queue_backend: this.runtime.queue.kind,
+      workers,
+      dependencies_up: dependenciesUp,
     };
   }
 }

@@ -1,16 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, notFound } from '#common';
-import { ClusterStatus, TaskStatus } from '#db';
+import { TaskStatus } from '#db';
+import { BlueprintStore, ClusterRepository, TaskRepository } from '#cluster';
+import { CLOSED } from '#scaling';
 import { JobName, JobProducer } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
 import { Principal } from '../auth/auth.decorators';
-import { BlueprintService } from '../blueprint/blueprint.service';
 import { pageWindow } from '../common/paging.dto';
-import { ClusterRepository } from '../cluster/cluster.repository';
 import { CreateTaskDto, ListTasksQuery, mapTask, TaskDto, TaskListDto } from './task.dto';
-import { TaskRepository } from './task.repository';
 
-const CLOSED = [ClusterStatus.Destroying, ClusterStatus.Destroyed, ClusterStatus.Failed];
 
 @Injectable()
 export class TaskService {
@@ -19,7 +17,7 @@ export class TaskService {
   constructor(
     private readonly tasks: TaskRepository,
     private readonly clusters: ClusterRepository,
-    private readonly blueprints: BlueprintService,
+    private readonly blueprints: BlueprintStore,
     private readonly jobs: JobProducer,
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
+import { WorkerProcessRepository } from '#cluster';
 import { JobName, QueueName } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
 import { JobHandler } from '../consumers';
@@ -9,15 +10,20 @@ export interface HousekeepingResult {
   idempotencyKeys: number;
   metricSamples: number;
   rateLimits: number;
+  stoppedAgents: number;
+  decisions: number;
+  silentWorkers: number;
 }
 
 @Injectable()
 export class LifecycleHandler implements JobHandler {
   readonly queue = QueueName.Lifecycle;
+  readonly handles = [JobName.Housekeeping];
   private readonly logger = new Logger(LifecycleHandler.name);
 
   constructor(
     private readonly repo: HousekeepingRepository,
+    private readonly workers: WorkerProcessRepository,
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
@@ -37,6 +43,10 @@ export class LifecycleHandler implements JobHandler {
       idempotencyKeys: await this.repo.deleteIdempotencyKeysOlderThan(h.idempotencyTtlHours),
       metricSamples: await this.repo.deleteMetricSamplesOlderThan(h.metricsRetentionHours),
       rateLimits: await this.repo.deleteExpiredRateLimits(),
+      stoppedAgents: await this.repo.deleteStoppedAgentsOlderThan(h.historyRetentionDays),
+      decisions: await this.repo.deleteDecisionsOlderThan(h.historyRetentionDays),
+      // a killed worker never removes its heartbeat row; an hour without one is long gone
+      silentWorkers: await this.workers.pruneSilent(3600),
     };
     this.logger.log({ msg: 'housekeeping done', ...result });
     return result;

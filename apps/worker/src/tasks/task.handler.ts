@@ -1,15 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { ClusterStatus, TaskStatus } from '#db';
+import { TaskStatus } from '#db';
 import { LlmProvider, modelFor, priceOf } from '#llm';
 import { JobName, JobPayloads, JobProducer, QueueName } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
-import { ClusterRepository } from '../../../api/src/cluster/cluster.repository';
-import { LLM } from '../../../api/src/llm/llm.module';
-import { TaskRepository } from '../../../api/src/task/task.repository';
+import { ClusterRepository, TASK_LLM, TaskRepository } from '#cluster';
+import { RUNNABLE } from '#scaling';
 import { JobHandler } from '../consumers';
 
-const RUNNABLE = [ClusterStatus.Active, ClusterStatus.ScalingUp, ClusterStatus.ScalingDown];
 /** Prices in the LLM_PRICES table are in this currency. */
 export const PRICE_CURRENCY = 'USD';
 
@@ -22,13 +20,14 @@ export const PRICE_CURRENCY = 'USD';
 @Injectable()
 export class TaskHandler implements JobHandler {
   readonly queue = QueueName.Tasks;
+  readonly handles = [JobName.DispatchTasks, JobName.ExecuteTask];
   private readonly logger = new Logger(TaskHandler.name);
 
   constructor(
     private readonly tasks: TaskRepository,
     private readonly clusters: ClusterRepository,
     private readonly jobs: JobProducer,
-    @Inject(LLM) private readonly llm: LlmProvider,
+    @Inject(TASK_LLM) private readonly llm: LlmProvider,
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 

@@ -30,7 +30,8 @@ export class Cluster {
   @Column('jsonb', { default: () => "'{}'" }) config!: Record<string, unknown>;
   @Column('text', { array: true, default: () => "'{}'" }) tags!: string[];
   @Column('jsonb', { nullable: true }) scaling!: ClusterScalingSettings | null;
-  @Column('boolean', { default: true }) autoscalingEnabled!: boolean;
+  /** set at creation: on when the blueprint has a `scaling` section */
+  @Column('boolean', { default: false }) autoscalingEnabled!: boolean;
   @Column('timestamptz', { nullable: true }) lastScaledAt!: Date | null;
   @Column('timestamptz', { nullable: true }) startedAt!: Date | null;
   @Column('timestamptz', { nullable: true }) hibernatedAt!: Date | null;

@@ -9,6 +9,7 @@ import { Manifest } from './manifest.entity';
 import { MetricSample } from './metric-sample.entity';
 import { ScalingDecision } from './scaling-decision.entity';
 import { Task } from './task.entity';
+import { WorkerProcess } from './worker-process.entity';
 
 export * from './api-key.entity';
 export * from './blueprint.entity';
@@ -21,6 +22,7 @@ export * from './manifest.entity';
 export * from './metric-sample.entity';
 export * from './scaling-decision.entity';
 export * from './task.entity';
+export * from './worker-process.entity';
 
 export const ENTITIES = [
   ApiKey,
@@ -38,4 +40,5 @@ export const ENTITIES = [
   BudgetAlert,
   Manifest,
   IdempotencyKey,
+  WorkerProcess,
 ];

@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { ClusterStatus } from '#db';
 import { JobName, JobPayloads, JobProducer, QueueName } from '#queue';
-import { ClusterRepository } from '../../../api/src/cluster/cluster.repository';
-import { TaskRepository } from '../../../api/src/task/task.repository';
+import { ClusterRepository, TaskRepository } from '#cluster';
 import { JobHandler } from '../consumers';
 import { ClusterReconciler } from './cluster.reconciler';
 
 /** The spawn queue: first spawn of a cluster, convergence after any change, and the safety-net tick. */
 @Injectable()
-export class SpawnHandler implements JobHandler {
+export class ClusterHandler implements JobHandler {
   readonly queue = QueueName.Spawn;
+  readonly handles = [JobName.SpawnCluster, JobName.ReconcileWorkers, JobName.ReconcileTick];
 
   constructor(
     private readonly reconciler: ClusterReconciler,

@@ -2,11 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AgentDefinition, hierarchyOrder, workerDefinitions } from '#blueprint';
 import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus } from '#db';
-import { planWorkers } from '#scaling';
-import { BlueprintService } from '../../../api/src/blueprint/blueprint.service';
-import { ClusterRepository, LIVE_WORKER } from '../../../api/src/cluster/cluster.repository';
-import { spawnInputFor } from '../../../api/src/genesis/blueprint-agent';
-import { GenesisService } from '../../../api/src/genesis/genesis.service';
+import { LIVE_WORKER, planWorkers } from '#scaling';
+import { BlueprintStore, ClusterRepository, GenesisSpawner, spawnInputFor } from '#cluster';
 
 /** Agents made per transaction: a crash loses at most one uncommitted batch, and locks stay short. */
 const BATCH = 25;
@@ -16,6 +13,10 @@ const BATCH = 25;
  * in a transaction holding the cluster's row lock and starts from the agent rows, so a retried,
  * duplicated or interrupted run continues where the last committed step left off and never makes
  * an agent twice (the live spawn keys are unique per cluster as well).
+ *
+ * Tasks end without the cluster lock (they free their agent with one atomic UPDATE), so the agent
+ * rows read here may be stale by the time they are written: every status write is conditional on
+ * the status that was read, and a write that finds the agent moved on leaves it for the next step.
  */
 @Injectable()
 export class ClusterReconciler {
@@ -23,8 +24,8 @@ export class ClusterReconciler {
 
   constructor(
     private readonly repo: ClusterRepository,
-    private readonly blueprints: BlueprintService,
-    private readonly genesis: GenesisService,
+    private readonly blueprints: BlueprintStore,
+    private readonly genesis: GenesisSpawner,
   ) {}
 
   async reconcile(clusterId: string): Promise<void> {
@@ -47,11 +48,9 @@ export class ClusterReconciler {
       case ClusterStatus.ScalingDown:
         return this.converge(m, c);
       case ClusterStatus.Hibernated:
-        await this.hibernate(m, c);
-        return false;
+        return this.hibernate(m, c);
       case ClusterStatus.Destroying:
-        await this.destroy(m, c);
-        return false;
+        return this.destroy(m, c);
       default:
         return false;
     }
@@ -65,8 +64,10 @@ export class ClusterReconciler {
 
     // After a reactivation: specialists and leads wake up.
     const sleeping = agents.filter((a) => a.status === AgentStatus.Hibernated);
-    await this.repo.setStatus(m, sleeping.map((a) => a.id), AgentStatus.Idle);
-    sleeping.forEach((a) => (a.status = AgentStatus.Idle));
+    const woken = new Set(await this.repo.moveAgents(m, sleeping.map((a) => a.id), AgentStatus.Hibernated, AgentStatus.Idle));
+    sleeping.filter((a) => woken.has(a.id)).forEach((a) => (a.status = AgentStatus.Idle));
+    // a drained worker whose task ended while it was being drained has nothing left to finish
+    await this.repo.stopIdleDrainers(m, c.id);
 
     // Supervisor first, then every other definition `count` times (a range at its minimum).
     for (const def of hierarchyOrder(bp)) {
@@ -96,8 +97,10 @@ export class ClusterReconciler {
       c.targetWorkers,
       blocked,
     );
-    await this.repo.setStatus(m, plan.stop, AgentStatus.Stopped);
-    await this.repo.setStatus(m, plan.drain, AgentStatus.Draining);
+    // The plan saw idle agents to stop and busy ones to drain; one that changed since is planned again.
+    const stopped = await this.repo.moveAgents(m, plan.stop, [AgentStatus.Idle, AgentStatus.Spawning], AgentStatus.Stopped);
+    const drained = await this.repo.moveAgents(m, plan.drain, AgentStatus.Busy, AgentStatus.Draining);
+    if (stopped.length < plan.stop.length || drained.length < plan.drain.length) return true;
     for (const [defName, n] of Object.entries(plan.spawn)) {
       const def = workerDefs.find((d) => d.name === defName)!;
       const used = new Set(agents.filter((a) => a.definitionName === defName).map((a) => a.spawnKey));
@@ -124,24 +127,47 @@ export class ClusterReconciler {
   }
 
   /** Workers stop (busy ones drain first), specialists and leads sleep, the supervisor stays. */
-  private async hibernate(m: EntityManager, c: Cluster): Promise<void> {
+  private async hibernate(m: EntityManager, c: Cluster): Promise<boolean> {
     const agents = await this.repo.presentAgents(c.id, m);
     const workers = agents.filter((a) => a.role === AgentRole.Worker);
-    await this.repo.setStatus(m, workers.filter((a) => a.status === AgentStatus.Idle || a.status === AgentStatus.Spawning).map((a) => a.id), AgentStatus.Stopped);
-    await this.repo.setStatus(m, workers.filter((a) => a.status === AgentStatus.Busy).map((a) => a.id), AgentStatus.Draining);
     const others = agents.filter((a) => a.role === AgentRole.Specialist || a.role === AgentRole.Lead);
-    await this.repo.setStatus(m, others.filter((a) => a.status === AgentStatus.Idle || a.status === AgentStatus.Spawning).map((a) => a.id), AgentStatus.Hibernated);
+    const stale = await this.moveAll(m, [
+      [workers.filter((a) => a.status === AgentStatus.Idle || a.status === AgentStatus.Spawning), AgentStatus.Stopped],
+      [workers.filter((a) => a.status === AgentStatus.Busy), AgentStatus.Draining],
+      [others.filter((a) => a.status === AgentStatus.Idle || a.status === AgentStatus.Spawning), AgentStatus.Hibernated],
+    ]);
+    await this.repo.stopIdleDrainers(m, c.id);
+    return stale;
   }
 
   /** Every agent stops (busy ones after their task); then the cluster is destroyed. */
-  private async destroy(m: EntityManager, c: Cluster): Promise<void> {
+  private async destroy(m: EntityManager, c: Cluster): Promise<boolean> {
     const agents = await this.repo.presentAgents(c.id, m);
-    const busy = agents.filter((a) => a.status === AgentStatus.Busy || a.status === AgentStatus.Draining);
-    await this.repo.setStatus(m, busy.filter((a) => a.status === AgentStatus.Busy).map((a) => a.id), AgentStatus.Draining);
-    await this.repo.setStatus(m, agents.filter((a) => !busy.includes(a)).map((a) => a.id), AgentStatus.Stopped);
+    const stale = await this.moveAll(m, [
+      [agents.filter((a) => a.status === AgentStatus.Busy), AgentStatus.Draining],
+      [agents.filter((a) => a.status !== AgentStatus.Busy && a.status !== AgentStatus.Draining), AgentStatus.Stopped],
+    ]);
+    await this.repo.stopIdleDrainers(m, c.id);
     // Tasks still waiting will never run: they end cancelled, with the reason.
     await this.repo.cancelQueuedTasks(m, c.id, 'cluster destroyed before the task ran');
-    if (!busy.length) await this.repo.update(m, c.id, { status: ClusterStatus.Destroyed, destroyedAt: new Date(), targetWorkers: 0 });
+    if (stale) return true;
+    if (!(await this.repo.presentAgents(c.id, m)).length) {
+      await this.repo.update(m, c.id, { status: ClusterStatus.Destroyed, destroyedAt: new Date(), targetWorkers: 0 });
+    }
+    return false;
+  }
+
+  /** Moves each group from the status it was seen in; true when some agent had moved on meanwhile. */
+  private async moveAll(m: EntityManager, groups: [ClusterAgent[], AgentStatus][]): Promise<boolean> {
+    let stale = false;
+    for (const [agents, to] of groups) {
+      for (const from of new Set(agents.map((a) => a.status))) {
+        const ids = agents.filter((a) => a.status === from).map((a) => a.id);
+        const moved = await this.repo.moveAgents(m, ids, from, to);
+        if (moved.length < ids.length) stale = true;
+      }
+    }
+    return stale;
   }
 
   /** Makes one agent through Genesis; a refusal is stored as a spawn_failed agent with the reason. */

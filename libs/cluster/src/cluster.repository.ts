@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, ScalingDecision } from '#db';
+import { AWAKE, CONVERGING, LIVE_WORKER, PRESENT } from '#scaling';
 
 export interface ClusterListFilter {
   status?: ClusterStatus;
@@ -17,10 +18,6 @@ export interface ClusterCounts {
   agentsCount: number;
 }
 
-/** Worker statuses that count in current_workers: they exist and take (or will take) tasks. */
-export const LIVE_WORKER = [AgentStatus.Spawning, AgentStatus.Idle, AgentStatus.Busy];
-/** Agents that are part of the cluster's current shape (not stopped or failed). */
-export const PRESENT = [AgentStatus.Spawning, AgentStatus.Idle, AgentStatus.Busy, AgentStatus.Draining, AgentStatus.Hibernated];
 
 @Injectable()
 export class ClusterRepository {
@@ -72,15 +69,18 @@ export class ClusterRepository {
     return out;
   }
 
-  agents(clusterId: string, filter: { role?: AgentRole; status?: AgentStatus } = {}, m: EntityManager = this.ds.manager): Promise<ClusterAgent[]> {
-    return m.getRepository(ClusterAgent).find({
+  /** A page of a cluster's agents, oldest first, with the total that match. */
+  agents(clusterId: string, filter: { role?: AgentRole; status?: AgentStatus; skip: number; take: number }): Promise<[ClusterAgent[], number]> {
+    return this.ds.getRepository(ClusterAgent).findAndCount({
       where: { clusterId, ...(filter.role ? { role: filter.role } : {}), ...(filter.status ? { status: filter.status } : {}) },
       order: { createdAt: 'ASC', id: 'ASC' },
+      skip: filter.skip,
+      take: filter.take,
     });
   }
 
   presentAgents(clusterId: string, m: EntityManager = this.ds.manager): Promise<ClusterAgent[]> {
-    return m.getRepository(ClusterAgent).find({ where: { clusterId, status: In(PRESENT) }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return m.getRepository(ClusterAgent).find({ where: { clusterId, status: In([...PRESENT]) }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   async insertAgent(m: EntityManager, fields: Partial<ClusterAgent>): Promise<ClusterAgent> {
@@ -94,10 +94,29 @@ export class ClusterRepository {
     return new Set(rows.map((r) => r.spawn_key));
   }
 
-  async setStatus(m: EntityManager, ids: string[], status: AgentStatus): Promise<void> {
-    if (!ids.length) return;
-    const stopped = status === AgentStatus.Stopped;
-    await m.getRepository(ClusterAgent).update({ id: In(ids) }, { status, ...(stopped ? { stoppedAt: new Date() } : {}) });
+  /**
+   * Moves agents from a status the caller saw to a new one, only where they are still in it: a
+   * task that ended meanwhile (freeing its agent) is never overwritten. Returns the ids moved.
+   */
+  async moveAgents(m: EntityManager, ids: string[], from: AgentStatus | readonly AgentStatus[], to: AgentStatus): Promise<string[]> {
+    if (!ids.length) return [];
+    const stopped = to === AgentStatus.Stopped;
+    const [rows] = (await m.query(
+      `UPDATE cluster_agents SET status = $3, updated_at = now()${stopped ? ', stopped_at = now()' : ''}
+        WHERE id = ANY($1) AND status = ANY($2) RETURNING id`,
+      [ids, Array.isArray(from) ? from : [from], to],
+    )) as [{ id: string }[], number];
+    return rows.map((r) => r.id);
+  }
+
+  /** Draining agents that hold no task have nothing left to finish: they stop. */
+  async stopIdleDrainers(m: EntityManager, clusterId: string): Promise<number> {
+    const [, n] = (await m.query(
+      `UPDATE cluster_agents SET status = 'stopped', stopped_at = now(), updated_at = now()
+        WHERE cluster_id = $1 AND status = 'draining' AND current_task_id IS NULL`,
+      [clusterId],
+    )) as [unknown, number];
+    return n;
   }
 
   async cancelQueuedTasks(m: EntityManager, clusterId: string, reason: string): Promise<void> {
@@ -117,9 +136,10 @@ export class ClusterRepository {
   /** Clusters whose agents must still change: the reconcile tick re-enqueues work for them. */
   async needingReconcile(): Promise<string[]> {
     const rows: { id: string }[] = await this.ds.query(
-      `SELECT id FROM clusters WHERE status IN ('spawning', 'scaling_up', 'scaling_down', 'destroying')
+      `SELECT id FROM clusters WHERE status = ANY($1)
           OR (status = 'hibernated' AND EXISTS (SELECT 1 FROM cluster_agents a WHERE a.cluster_id = clusters.id
-                AND a.role <> 'supervisor' AND a.status IN ('spawning', 'idle', 'busy', 'draining')))`,
+                AND a.role <> 'supervisor' AND a.status = ANY($2)))`,
+      [CONVERGING, AWAKE],
     );
     return rows.map((r) => r.id);
   }

@@ -1,0 +1,96 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainError, notFound } from '#common';
+import { workerDefinitions } from '#blueprint';
+import { Cluster, ScalingDecision, ScalingSource } from '#db';
+import { JobName, JobProducer } from '#queue';
+import { ClusterIntent, ClusterState, planTransition, TransitionResult, workerCapacity } from '#scaling';
+import { BlueprintStore } from './blueprint.store';
+import { ClusterRepository } from './cluster.repository';
+
+/** Who asked for a transition, for the decision log. */
+export interface Actor {
+  source: ScalingSource;
+  requestedBy: string;
+}
+
+export interface Applied {
+  cluster: Cluster;
+  decision: ScalingDecision | null;
+}
+
+const toError = (r: Extract<TransitionResult, { ok: false }>, id: string) =>
+  new DomainError(r.code, r.message.replace(/^cluster /, `cluster ${id} `), r.problems ? { problems: r.problems } : undefined);
+
+/**
+ * The one path by which a cluster's status and worker target change. The decision comes from the
+ * pure planTransition; this applies it under the cluster's row lock, records the decision in the
+ * same transaction, and then asks the worker to converge the agents.
+ */
+@Injectable()
+export class ClusterTransitions {
+  private readonly logger = new Logger(ClusterTransitions.name);
+
+  constructor(
+    private readonly repo: ClusterRepository,
+    private readonly blueprints: BlueprintStore,
+    private readonly jobs: JobProducer,
+  ) {}
+
+  async apply(id: string, intent: ClusterIntent, actor: Actor): Promise<Applied> {
+    // Checked first without the lock, so a refused request does not queue behind the others;
+    // checked again under the lock, since the row may change meanwhile. A cluster's blueprint
+    // version never changes, so its capacity is read once.
+    const snapshot = await this.repo.find(id);
+    if (!snapshot) throw notFound('cluster', id);
+    const capacity = await this.capacityOf(snapshot);
+    const pre = planTransition(stateOf(snapshot, 0, capacity), intent, new Date());
+    if (!pre.ok) throw toError(pre, id);
+
+    const out = await this.repo.transaction(async (m) => {
+      const c = await this.repo.lock(m, id);
+      if (!c) throw notFound('cluster', id);
+      const live = (await this.repo.counts([id], m)).get(id)!.currentWorkers;
+      const now = new Date();
+      const r = planTransition(stateOf(c, live, capacity), intent, now);
+      if (!r.ok) throw toError(r, id);
+      if (r.patch) await this.repo.update(m, id, r.patch);
+      const decision = r.decision ? await this.repo.recordDecision(m, { ...r.decision, clusterId: id, source: actor.source, requestedBy: actor.requestedBy }) : null;
+      const cluster = r.patch ? { ...c, ...r.patch, updatedAt: now } : c;
+      return { cluster, decision, converge: r.converge };
+    });
+    if (out.converge) await this.converge(id);
+    return { cluster: out.cluster, decision: out.decision };
+  }
+
+  /**
+   * Asks the worker to converge the agents now. The change is already committed, so if the queue
+   * is down the reconcile tick finds the cluster later: the request still succeeds, nothing is lost.
+   */
+  async converge(clusterId: string, job: JobName.SpawnCluster | JobName.ReconcileWorkers = JobName.ReconcileWorkers): Promise<void> {
+    try {
+      await this.jobs.enqueue(job, { clusterId });
+    } catch (e) {
+      this.logger.warn(`could not enqueue ${job} for ${clusterId} (${e instanceof Error ? e.message : String(e)}); the reconcile tick will pick it up`);
+    }
+  }
+
+  private async capacityOf(c: Cluster): Promise<{ min: number; max: number }> {
+    const { definition } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true });
+    const cap = workerCapacity(workerDefinitions(definition).map((d) => ({ name: d.name, ...d.count })));
+    return { min: cap.min, max: cap.max };
+  }
+}
+
+function stateOf(c: Cluster, liveWorkers: number, capacity: { min: number; max: number }): ClusterState {
+  const activation = c.config?.activation_workers;
+  return {
+    status: c.status,
+    minWorkers: c.minWorkers,
+    maxWorkers: c.maxWorkers,
+    targetWorkers: c.targetWorkers,
+    liveWorkers,
+    capacity,
+    blueprintId: c.blueprintId,
+    ...(typeof activation === 'number' && Number.isInteger(activation) ? { activationWorkers: activation } : {}),
+  };
+}

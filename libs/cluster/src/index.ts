@@ -1,0 +1,12 @@
+// The Nest-bound cluster core shared by the api and the worker (neither app imports the other).
+export * from './blueprint-agent';
+export * from './blueprint.repository';
+export * from './blueprint.store';
+export * from './cluster-core.module';
+export * from './cluster.repository';
+export * from './cluster.transitions';
+export * from './genesis.repository';
+export * from './genesis.spawner';
+export * from './llm.module';
+export * from './task.repository';
+export * from './worker-process.repository';
