@@ -87,6 +87,56 @@ describe('foundation e2e: api + worker processes', () => {
     assert.equal(big.headers.get('x-request-id'), big.body.correlation_id);
   });
 
+  it('refuses bodies nested 1,500 deep with a 400 naming the rule, anonymous chat included', async () => {
+    const deep = (n: number) => `{"messages":${'['.repeat(n)}${']'.repeat(n)}}`;
+    for (const path of ['/api/chat', '/api/clusters', '/api/blueprints/validate', '/v1/chat/completions']) {
+      const res = await call(base, 'POST', path, { token: path === '/api/chat' ? undefined : ADMIN, raw: deep(1500) });
+      assert.equal(res.status, 400, `${path}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.code, 'VALIDATION_FAILED');
+      assert.match(res.body.message, /request body is nested deeper than 32 levels/);
+      assert.equal(res.body.details.problems[0].rule, 'maxDepth');
+      assert.ok(res.body.correlation_id);
+    }
+    // within the body's limit, a list where a message belongs is a 400 too (it used to be a 500)
+    const shallow = await call(base, 'POST', '/api/chat', { raw: deep(20) });
+    assert.equal(shallow.status, 400);
+    assert.match(shallow.body.message, /messages must be a list of objects/);
+  });
+
+  it('caps the depth of cluster config and task metadata, naming the field', async () => {
+    let twenty: Record<string, unknown> = { leaf: true };
+    for (let i = 1; i < 20; i++) twenty = { level: twenty };
+    const create = { blueprint_id: 'marketing-v1', name: 'Input limits', min_workers: 0, target_workers: 0 };
+    const deepConfig = await call(base, 'POST', '/api/clusters', { token: ADMIN, body: { ...create, config: twenty } });
+    assert.equal(deepConfig.status, 400);
+    assert.match(deepConfig.body.message, /config must not be nested deeper than 8 levels/);
+    assert.deepEqual(deepConfig.body.details.problems.map((p: { path: string; rule: string }) => `${p.path}:${p.rule}`), ['config:maxDepth']);
+
+    const cluster = await call(base, 'POST', '/api/clusters', { token: ADMIN, body: { ...create, config: { activation_workers: 1, nested: { ok: [1, 2] } } } });
+    assert.equal(cluster.status, 201, JSON.stringify(cluster.body));
+    const task = await call(base, 'POST', `/api/clusters/${cluster.body.id}/tasks`, { token: ADMIN, body: { input: 'hi', metadata: twenty } });
+    assert.equal(task.status, 400);
+    assert.match(task.body.message, /metadata must not be nested deeper than 8 levels/);
+  });
+
+  it('answers a write without Content-Type: application/json with 415 naming the header; body-less writes need none', async () => {
+    const json = JSON.stringify({ blueprint_id: 'marketing-v1', name: 'Form post' });
+    for (const type of ['application/x-www-form-urlencoded', 'text/plain']) {
+      const res = await call(base, 'POST', '/api/clusters', { token: ADMIN, raw: json, headers: { 'content-type': type } });
+      assert.equal(res.status, 415, `${type}: ${JSON.stringify(res.body)}`);
+      assert.equal(res.body.code, 'UNSUPPORTED_MEDIA_TYPE');
+      assert.match(res.body.message, /Content-Type: application\/json is required/);
+      assert.ok(res.body.correlation_id);
+    }
+    const cluster = (await call(base, 'GET', '/api/clusters?blueprint_id=marketing-v1', { token: ADMIN })).body.clusters[0];
+    assert.ok(cluster, 'the previous test made a cluster');
+    assert.equal((await call(base, 'POST', `/api/clusters/${cluster.id}/hibernate`, { token: ADMIN })).status, 202);
+    // curl -X POST -H 'Content-Type: application/x-www-form-urlencoded' with no data: still no body
+    const typed = await call(base, 'POST', `/api/clusters/${cluster.id}/hibernate`, { token: ADMIN, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal(typed.status, 202);
+    assert.equal(typed.body.status, 'hibernated');
+  });
+
   it('runs the system-wide housekeeping job in the worker', async () => {
     await waitFor(async () => worker.output().includes('housekeeping done'), 20000, 'housekeeping');
   });

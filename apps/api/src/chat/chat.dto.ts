@@ -1,7 +1,18 @@
 import { Type } from 'class-transformer';
-import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { Allow, ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateBy, ValidateNested } from 'class-validator';
 
 export const CHAT_LIMITS = { messages: 100, totalBytes: 200 * 1024 };
+
+// ValidateNested alone lets a list inside the list through (it validates the inner list's items),
+// and the message then has no content to count.
+const MESSAGE_OBJECTS = 'messages must be a list of objects {role, content}';
+
+/** OpenAI content: a string, null (read as empty), or a list of parts whose `text`, when present, is a string. */
+const isOpenAiContent = (v: unknown) =>
+  v === undefined ||
+  v === null ||
+  typeof v === 'string' ||
+  (Array.isArray(v) && v.every((p) => p !== null && typeof p === 'object' && !Array.isArray(p) && ['string', 'undefined'].includes(typeof (p as { text?: unknown }).text)));
 
 export class ChatMessageDto {
   @IsIn(['system', 'user', 'assistant'], { message: 'role must be one of system, user, assistant' })
@@ -12,7 +23,7 @@ export class ChatMessageDto {
 }
 
 export class ChatRequestDto {
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(CHAT_LIMITS.messages)
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(CHAT_LIMITS.messages) @IsObject({ each: true, message: MESSAGE_OBJECTS })
   @ValidateNested({ each: true }) @Type(() => ChatMessageDto)
   messages!: ChatMessageDto[];
 
@@ -50,7 +61,10 @@ export class OpenAiMessageDto {
   @IsIn(['system', 'user', 'assistant', 'developer'], { message: 'role must be one of system, developer, user, assistant' })
   role!: 'system' | 'user' | 'assistant' | 'developer';
 
-  @Allow()
+  @ValidateBy({
+    name: 'openAiContent',
+    validator: { validate: isOpenAiContent, defaultMessage: () => 'content must be a string or a list of parts {type, text} with string text' },
+  })
   content!: string | { type: string; text?: string }[];
 
   @IsOptional() @IsString()
@@ -62,7 +76,7 @@ export class OpenAiChatRequestDto {
   @IsString() @MaxLength(200)
   model!: string;
 
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(CHAT_LIMITS.messages)
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(CHAT_LIMITS.messages) @IsObject({ each: true, message: MESSAGE_OBJECTS })
   @ValidateNested({ each: true }) @Type(() => OpenAiMessageDto)
   messages!: OpenAiMessageDto[];
 
@@ -99,7 +113,7 @@ export class AxeChatRequestDto {
   @IsOptional() @IsString() @MaxLength(200)
   model?: string;
 
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(CHAT_LIMITS.messages)
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(CHAT_LIMITS.messages) @IsObject({ each: true, message: MESSAGE_OBJECTS })
   @ValidateNested({ each: true }) @Type(() => ChatMessageDto)
   messages!: ChatMessageDto[];
 

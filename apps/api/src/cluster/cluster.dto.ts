@@ -14,7 +14,7 @@ import {
   Min,
 } from 'class-validator';
 import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, ScalingDecision } from '#db';
-import { DescriptionField, NameField, TagsField } from '../common/fields';
+import { DescriptionField, FreeFormLimits, NameField, TagsField } from '../common/fields';
 import { PageQueryDto } from '../common/paging.dto';
 import { ClusterCounts } from '#cluster';
 
@@ -51,7 +51,7 @@ export class CreateClusterDto {
   @TagsField()
   tags?: string[];
 
-  @IsOptional() @IsObject()
+  @IsOptional() @IsObject() @FreeFormLimits()
   config?: Record<string, unknown>;
 }
 
@@ -71,7 +71,7 @@ export class UpdateClusterDto {
   @IsOptional() @IsInt() @Min(1) @Max(1000)
   max_workers?: number;
 
-  @IsOptional() @IsObject()
+  @IsOptional() @IsObject() @FreeFormLimits()
   config?: Record<string, unknown>;
 }
 
@@ -106,7 +106,7 @@ export class AddAgentDto {
   genesis_template?: string;
 
   /** llm_model, temperature, max_tokens, traits */
-  @IsOptional() @IsObject()
+  @IsOptional() @IsObject() @FreeFormLimits()
   config?: Record<string, unknown>;
 }
 

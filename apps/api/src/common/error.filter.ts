@@ -28,6 +28,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   404: ErrorCode.NotFound,
   409: ErrorCode.Conflict,
   413: ErrorCode.PayloadTooLarge,
+  415: 'UNSUPPORTED_MEDIA_TYPE',
   422: ErrorCode.Unprocessable,
   429: 'RATE_LIMITED',
   503: ErrorCode.DependencyUnavailable,

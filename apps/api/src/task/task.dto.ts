@@ -1,5 +1,6 @@
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Task, TaskStatus } from '#db';
+import { FreeFormLimits } from '../common/fields';
 import { PageQueryDto } from '../common/paging.dto';
 
 export const MAX_TASK_INPUT = 64 * 1024;
@@ -17,7 +18,7 @@ export class CreateTaskDto {
   @IsOptional() @IsInt() @Min(-100) @Max(100)
   priority?: number;
 
-  @IsOptional() @IsObject()
+  @IsOptional() @IsObject() @FreeFormLimits()
   metadata?: Record<string, unknown>;
 }
 
