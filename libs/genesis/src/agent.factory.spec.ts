@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dnaChecksum } from './agent.dna';
 import { buildAgentSpec, generateAgentName } from './agent.factory';
+import { evaluateFoundationRules } from './foundation.rules';
 import { UnknownTemplateError } from './genesis.errors';
 import { chooseTemplate } from './template.inference';
 import { requireTemplate } from './template.catalog';
@@ -126,11 +127,45 @@ describe('buildAgentSpec verdicts', () => {
     assert.deepEqual(r.warnings.map((w) => w.rule), ['low_compliance_strictness']);
   });
 
-  it('blocks a risky agent with the rule that fired', () => {
-    const r = verdict('generalist_worker', { 'cognitive.risk_tolerance': 0.8 });
-    assert.equal(r.allowed, false);
-    assert.deepEqual(r.problems, []);
-    assert.deepEqual(r.violations.map((v) => v.rule), ['max_risk_tolerance']);
+  // Past an ethics-critical bound is a foundation-rule violation (an ethics block), named by its rule
+  // and by the override that caused it, under the key the caller used; it is not an input problem.
+  const blocked: { name: string; templateId: string; overrides: Record<string, unknown>; rule: string; path: string }[] = [
+    { name: 'risk above 0.5', templateId: 'generalist_worker', overrides: { 'behavioral.risk_tolerance': 0.8 }, rule: 'max_risk_tolerance', path: 'trait_overrides.behavioral.risk_tolerance' },
+    { name: 'risk above 0.5 under its older id', templateId: 'generalist_worker', overrides: { 'cognitive.risk_tolerance': 0.8 }, rule: 'max_risk_tolerance', path: 'trait_overrides.cognitive.risk_tolerance' },
+    { name: 'safety below 0.7', templateId: 'research_analyst', overrides: { 'ethical.safety_priority': 0.69 }, rule: 'min_safety_priority', path: 'trait_overrides.ethical.safety_priority' },
+    { name: 'harm avoidance below 0.8', templateId: 'research_analyst', overrides: { 'ethical.harm_avoidance': 0.5 }, rule: 'min_harm_avoidance', path: 'trait_overrides.ethical.harm_avoidance' },
+    { name: 'transparency below 0.5', templateId: 'content_writer', overrides: { 'ethical.transparency': 0.2 }, rule: 'min_transparency', path: 'trait_overrides.ethical.transparency' },
+  ];
+  for (const row of blocked) {
+    it(`blocks ${row.name} as a violation of ${row.rule}, not an input problem`, () => {
+      const r = verdict(row.templateId, row.overrides);
+      assert.equal(r.allowed, false);
+      assert.deepEqual(r.problems, []);
+      assert.deepEqual(r.violations.map((v) => [v.rule, v.path]), [[row.rule, row.path]]);
+    });
+  }
+
+  const badValues: { name: string; overrides: Record<string, unknown>; rule: string }[] = [
+    { name: 'accuracy target below its floor', overrides: { 'performance.accuracy_target': 0.3 }, rule: 'out_of_bounds' },
+    { name: 'safety off the 0..1 scale', overrides: { 'ethical.safety_priority': -1 }, rule: 'out_of_bounds' },
+    { name: 'safety lowered but above its floor', overrides: { 'ethical.safety_priority': 0.75 }, rule: 'cannot_lower' },
+  ];
+  for (const row of badValues) {
+    it(`refuses ${row.name} as an input problem (${row.rule})`, () => {
+      const r = verdict('research_analyst', row.overrides);
+      assert.equal(r.allowed, false);
+      assert.deepEqual(r.problems.map((p) => p.rule), [row.rule]);
+      assert.deepEqual(r.violations, []);
+    });
+  }
+
+  it('names the override behind a warning too; the rules alone give no path', () => {
+    const r = verdict('devops_operator', { 'ethical.compliance_strictness': 0.4 });
+    assert.deepEqual(r.warnings.map((w) => [w.rule, w.path]), [['low_compliance_strictness', 'trait_overrides.ethical.compliance_strictness']]);
+    const shipped = buildAgentSpec({ templateId: 'devops_operator', traitOverrides: { 'behavioral.autonomy': 0.85 } });
+    assert.deepEqual(shipped.evaluation.warnings.map((w) => [w.rule, w.path]), [['high_autonomy_with_dangerous_tools', 'trait_overrides.behavioral.autonomy']]);
+    const plain = evaluateFoundationRules({ traits: { ...shipped.spec.traits, 'ethical.safety_priority': 0.75 }, tools: shipped.spec.tools });
+    assert.equal(plain.violations[0].path, undefined);
   });
 
   it('reports input problems', () => {

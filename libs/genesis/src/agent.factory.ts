@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Problem } from '#common';
 import { AgentConfig, AgentDna, DNA_SCHEMA_VERSION, DnaCreatedFrom, sha256Hex, templateHash } from './agent.dna';
-import { FoundationEvaluation, evaluateFoundationRules } from './foundation.rules';
+import { FoundationEvaluation, RuleResult, evaluateFoundationRules } from './foundation.rules';
 import { AgentRole, AgentTemplate, isAgentRole, requireTemplate, AGENT_ROLES } from './template.catalog';
 import type { TemplateChoice } from './template.inference';
 import { isPlainObject, resolveTraits } from './trait.resolver';
@@ -199,7 +199,14 @@ export function buildAgentSpec(input: BuildAgentInput): BuildAgentResult {
   const capabilities = union(template.capabilities, requestedCapabilities);
   const tools = [...template.tools];
 
-  const evaluation = evaluateFoundationRules({ traits: resolution.traits, tools });
+  // A finding about an overridden trait names that override, under the key the caller used (which
+  // may be an older alias of the trait), as input problems do.
+  const withPath = (r: RuleResult): RuleResult => {
+    const key = r.trait === undefined ? undefined : resolution.overrideKeys[r.trait];
+    return key === undefined ? r : { ...r, path: `trait_overrides.${key}` };
+  };
+  const found = evaluateFoundationRules({ traits: resolution.traits, tools });
+  const evaluation: FoundationEvaluation = { ...found, violations: found.violations.map(withPath), warnings: found.warnings.map(withPath) };
   const systemPrompt = renderSystemPrompt(template, name, role, capabilities, skills);
 
   const createdFrom: DnaCreatedFrom = {

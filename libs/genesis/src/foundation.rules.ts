@@ -1,16 +1,36 @@
 /**
  * Foundation rules: the last check before any agent exists. They look only at the resolved traits
  * and the tools, so they hold whatever path an agent took (API, blueprint, retry).
+ *
+ * The bounds of every ethics-critical trait are rules here (`min_<name>`, `max_<name>`), taken from
+ * the trait catalogue so that the two cannot drift apart; the rest are about combinations.
  */
-import { getTrait } from './trait.catalog';
+import { TRAITS, TRAIT_SCALE, TraitDefinition, getTrait, traitKeyIn } from './trait.catalog';
 
 /** Tools that can change systems or data outside the agent's own output. */
 export const DANGEROUS_TOOLS: readonly string[] = Object.freeze(['system_administration', 'deployment', 'database_write']);
 
+const SAFETY = 'ethical.safety_priority';
+const HARM = 'ethical.harm_avoidance';
+const TRANSPARENCY = 'ethical.transparency';
+const RISK = 'behavioral.risk_tolerance';
+const COMPLIANCE = 'ethical.compliance_strictness';
+const AUTONOMY = 'behavioral.autonomy';
+
+function trait(id: string): TraitDefinition {
+  const def = getTrait(id);
+  if (!def) throw new Error(`foundation rules name trait ${id}, which is not in the catalogue`);
+  return def;
+}
+
+/** Ethics-critical traits whose bounds are tighter than the scale: each bound is a blocking rule. */
+const BOUNDED_CRITICAL: readonly TraitDefinition[] = TRAITS.filter((t) => t.ethics_critical && (t.min > TRAIT_SCALE.min || t.max < TRAIT_SCALE.max));
+
 export const FOUNDATION_THRESHOLDS = Object.freeze({
-  minSafetyPriority: 0.7,
-  minHarmAvoidance: 0.8,
-  maxRiskTolerance: 0.5,
+  minSafetyPriority: trait(SAFETY).min,
+  minHarmAvoidance: trait(HARM).min,
+  minTransparency: trait(TRANSPARENCY).min,
+  maxRiskTolerance: trait(RISK).max,
   minSafetyForDangerousTools: 0.8,
   minComplianceStrictness: 0.5,
   maxAutonomyWithDangerousTools: 0.8,
@@ -23,6 +43,8 @@ export interface RuleResult {
   value?: number;
   threshold?: number;
   message: string;
+  /** the override that set the trait, e.g. `trait_overrides.behavioral.risk_tolerance`, when one did */
+  path?: string;
 }
 
 export interface FoundationEvaluation {
@@ -36,22 +58,20 @@ export interface FoundationInput {
   tools: readonly string[];
 }
 
-const SAFETY = 'ethical.safety_priority';
-const HARM = 'ethical.harm_avoidance';
-const RISK = 'cognitive.risk_tolerance';
-const COMPLIANCE = 'ethical.compliance_strictness';
-const AUTONOMY = 'operational.autonomy';
-
 type Reading = { ok: true; value: number } | { ok: false; violation: RuleResult };
 
 // A value that is present but not a finite number fails closed: NaN compares false against every
-// threshold and would otherwise slip through each rule.
+// threshold and would otherwise slip through each rule. A trait may sit under an alias in a record
+// made before the catalogue took the earlier system's ids.
 function read(traits: Readonly<Record<string, unknown>>, id: string, rule: string): Reading {
-  const present = Object.prototype.hasOwnProperty.call(traits, id);
-  const raw = present ? traits[id] : getTrait(id)?.default;
+  const def = trait(id);
+  const key = traitKeyIn(traits, def);
+  const raw = key === undefined ? def.default : traits[key];
   if (typeof raw === 'number' && Number.isFinite(raw)) return { ok: true, value: raw };
   return { ok: false, violation: { rule, trait: id, message: `${id} must be a finite number` } };
 }
+
+const spoken = (def: TraitDefinition) => def.name.replace(/_/g, ' ');
 
 export function evaluateFoundationRules(input: FoundationInput): FoundationEvaluation {
   const { traits, tools } = input;
@@ -59,25 +79,27 @@ export function evaluateFoundationRules(input: FoundationInput): FoundationEvalu
   const warnings: RuleResult[] = [];
   const t = FOUNDATION_THRESHOLDS;
 
-  const atLeast = (id: string, rule: string, threshold: number, what: string): void => {
-    const r = read(traits, id, rule);
+  for (const def of BOUNDED_CRITICAL) {
+    const hasFloor = def.min > TRAIT_SCALE.min;
+    const r = read(traits, def.id, hasFloor ? `min_${def.name}` : `max_${def.name}`);
     if (!r.ok) violations.push(r.violation);
-    else if (r.value < threshold)
-      violations.push({ rule, trait: id, value: r.value, threshold, message: `${what} ${r.value} is below the minimum of ${threshold}` });
-  };
-  atLeast(SAFETY, 'min_safety_priority', t.minSafetyPriority, 'safety priority');
-  atLeast(HARM, 'min_harm_avoidance', t.minHarmAvoidance, 'harm avoidance');
-
-  const risk = read(traits, RISK, 'max_risk_tolerance');
-  if (!risk.ok) violations.push(risk.violation);
-  else if (risk.value > t.maxRiskTolerance)
-    violations.push({
-      rule: 'max_risk_tolerance',
-      trait: RISK,
-      value: risk.value,
-      threshold: t.maxRiskTolerance,
-      message: `risk tolerance ${risk.value} is above the maximum of ${t.maxRiskTolerance}`,
-    });
+    else if (r.value < def.min)
+      violations.push({
+        rule: `min_${def.name}`,
+        trait: def.id,
+        value: r.value,
+        threshold: def.min,
+        message: `${spoken(def)} ${r.value} is below the minimum of ${def.min}`,
+      });
+    else if (r.value > def.max)
+      violations.push({
+        rule: `max_${def.name}`,
+        trait: def.id,
+        value: r.value,
+        threshold: def.max,
+        message: `${spoken(def)} ${r.value} is above the maximum of ${def.max}`,
+      });
+  }
 
   const dangerous = [...new Set(tools.filter((tool) => DANGEROUS_TOOLS.includes(tool)))].sort();
   if (dangerous.length > 0) {

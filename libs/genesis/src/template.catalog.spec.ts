@@ -34,10 +34,11 @@ describe('template catalog', () => {
         assert.deepEqual(result.warnings, []);
       });
 
-      it('profiles only known traits, within their bounds', () => {
+      it('profiles only known traits, by their ids (not older aliases), within their bounds', () => {
         for (const [id, value] of Object.entries(t.trait_profile)) {
           const def = getTrait(id);
           assert.ok(def, `${t.id}: unknown trait ${id}`);
+          assert.equal(def.id, id, `${t.id}: ${id} is an alias of ${def.id}`);
           assert.ok(def.min <= value && value <= def.max, `${t.id}: ${id}=${value}`);
         }
       });
@@ -60,6 +61,20 @@ describe('template catalog', () => {
     for (const tool of ['system_administration', 'deployment', 'database_write']) assert.ok(devops.tools.includes(tool));
     assert.ok(devops.trait_profile['ethical.safety_priority'] >= 0.8);
   });
+
+  // Where a template has a clear strength in a trait the earlier system added, it says so.
+  const strengths: [templateId: string, trait: string, atLeast: number][] = [
+    ['supervisor_coordinator', 'social.coordination_skill', 0.9],
+    ['research_analyst', 'technical.data_analysis', 0.85],
+    ['software_engineer', 'technical.code_generation', 0.85],
+    ['devops_operator', 'technical.system_administration', 0.9],
+    ['qa_tester', 'performance.accuracy_target', 0.9],
+  ];
+  for (const [templateId, trait, atLeast] of strengths) {
+    it(`${templateId} has ${trait} of at least ${atLeast}`, () => {
+      assert.ok(templateTraits(requireTemplate(templateId))[trait] >= atLeast);
+    });
+  }
 
   it('rejects unknown ids with a typed not-found error', () => {
     assert.equal(getTemplate('nope'), undefined);

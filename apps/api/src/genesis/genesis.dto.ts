@@ -25,7 +25,11 @@ export class SpawnRequestDto {
   @IsOptional() @NameField()
   name?: string;
 
-  /** trait id (`category.name`) to value; out-of-bounds values are refused, safety and harm avoidance can only be raised */
+  /**
+   * trait id (`category.name`) to value on the 0..1 scale. A value past an ethics-critical trait's
+   * bounds is a foundation-rule violation (403 on spawn, a violation on validate); past any other
+   * trait's bounds it is a 400. Traits that are not `mutable` can only be raised.
+   */
   @IsOptional() @IsObject()
   trait_overrides?: Record<string, number>;
 
@@ -118,4 +122,32 @@ export const mapTemplate = (t: AgentTemplate) => ({
   tools: t.tools,
 });
 
-export const mapTrait = (t: TraitDefinition) => ({ ...t });
+export class TraitDto {
+  /** `category.name`, e.g. `ethical.safety_priority` */
+  id!: string;
+  category!: string;
+  name!: string;
+  description!: string;
+  min!: number;
+  max!: number;
+  default!: number;
+  /** false: an override may raise the template's value but never lower it */
+  mutable!: boolean;
+  /** judged by the foundation rules: a value past its bounds blocks the agent (403 ETHICS_BLOCKED), not a 400 */
+  ethics_critical!: boolean;
+  /** older ids of this trait, still accepted in overrides and blueprints */
+  aliases!: string[];
+}
+
+export const mapTrait = (t: TraitDefinition): TraitDto => ({
+  id: t.id,
+  category: t.category,
+  name: t.name,
+  description: t.description,
+  min: t.min,
+  max: t.max,
+  default: t.default,
+  mutable: t.mutable,
+  ethics_critical: t.ethics_critical,
+  aliases: [...t.aliases],
+});
