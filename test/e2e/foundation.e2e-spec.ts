@@ -15,7 +15,7 @@ const ADMIN = 'e2e-admin-key-0123456789abcdef';
 
 /** Reads the api's port from its "api listening" log line. */
 async function apiUrl(api: Spawned): Promise<string> {
-  const port = await waitFor(async () => /"url":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(api.output())?.[1], 30000, 'api to listen');
+  const port = await waitFor(async () => /"url":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(api.output())?.[1], 60000, 'api to listen');
   return `http://127.0.0.1:${port}`;
 }
 
@@ -32,6 +32,7 @@ describe('foundation e2e: api + worker processes', () => {
     api = spawnApp('api', env);
     worker = spawnApp('worker', env);
     base = await apiUrl(api);
+    await waitFor(async () => worker.output().includes('worker started') || undefined, 60000, 'worker to start');
   });
   after(async () => {
     await api?.stop();

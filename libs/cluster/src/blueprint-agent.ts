@@ -44,7 +44,8 @@ export function genesisProblems(bp: Blueprint): Problem[] {
       problems.push({ ...p, path, message: `${path}: ${p.message}` });
     }
     for (const v of result.evaluation.violations) {
-      const path = v.trait ? `${at}.config.traits.${v.trait}` : `${at}.config.traits`;
+      // the key the blueprint used (an old trait id stays as written), else the trait's own id
+      const path = v.path ? v.path.replace(/^trait_overrides/, `${at}.config.traits`) : v.trait ? `${at}.config.traits.${v.trait}` : `${at}.config.traits`;
       problems.push({ path, rule: v.rule, message: `${path}: Genesis would refuse ${def.name}: ${v.message}` });
     }
   });

@@ -9,6 +9,7 @@ import {
   getTrait,
   listTemplates,
   listTraits,
+  NON_LOWERABLE_TRAITS,
   requireTemplate,
   TraitCategory,
 } from '#genesis';
@@ -87,7 +88,7 @@ export class GenesisService {
       foundation_rules: {
         blocking: FOUNDATION_THRESHOLDS,
         dangerous_tools: DANGEROUS_TOOLS,
-        never_lowered: ['ethical.safety_priority', 'ethical.harm_avoidance'],
+        never_lowered: NON_LOWERABLE_TRAITS,
       },
     };
   }
