@@ -21,7 +21,7 @@ describe('migrations', () => {
       const tables = (await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).map(
         (r: { table_name: string }) => r.table_name,
       );
-      for (const t of ['api_keys', 'blueprints', 'blueprint_versions', 'clusters', 'cluster_agents', 'genesis_agents', 'genesis_dna_snapshots', 'tasks', 'metric_samples', 'scaling_decisions', 'cost_entries', 'budgets', 'budget_alerts', 'manifests', 'idempotency_keys', 'worker_processes']) {
+      for (const t of ['api_keys', 'blueprints', 'blueprint_versions', 'clusters', 'cluster_agents', 'genesis_agents', 'genesis_dna_snapshots', 'tasks', 'metric_samples', 'scaling_decisions', 'cost_entries', 'budgets', 'budget_alerts', 'manifests', 'idempotency_keys', 'worker_processes', 'system_settings']) {
         assert.ok(tables.includes(t), `table ${t} exists`);
       }
       // What TypeORM would change to make the schema match the entities. Foreign keys are hand-written

@@ -36,10 +36,10 @@ export async function createApiApp(runtime: Runtime): Promise<INestApplication> 
   return app;
 }
 
-export async function printFirstAdminKey(app: INestApplication): Promise<void> {
-  const token = await app.get(AuthService).ensureFirstAdminKey();
-  if (token) {
-    // Printed once, on the first start of a new system; only its hash is stored.
-    process.stdout.write(`\n  First admin API key (shown once, store it now):\n    ${token}\n\n`);
-  }
+/**
+ * On the first start of a new system, makes the first admin key and returns its token, to be shown
+ * once in the start-up banner (only its hash is stored); null on every later start.
+ */
+export function firstAdminKey(app: INestApplication): Promise<string | null> {
+  return app.get(AuthService).ensureFirstAdminKey();
 }

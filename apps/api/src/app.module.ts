@@ -1,9 +1,10 @@
+import type { IncomingMessage } from 'node:http';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { DatabaseModule } from '#db';
 import { QueueModule } from '#queue';
-import { RUNTIME, Runtime } from '#runtime';
+import { quietFrameworkStartup, requestLogLevel, requestLogMessages, resolveLogFormat, RUNTIME, Runtime, withLogDestination } from '#runtime';
 import { ClusterCoreModule } from '#cluster';
 import { AuthModule } from './auth/auth.module';
 import { BlueprintModule } from './blueprint/blueprint.module';
@@ -35,13 +36,22 @@ export class AppModule {
       imports: [
         RuntimeModule.forRoot(runtime),
         LoggerModule.forRoot({
-          pinoHttp: {
-            level: runtime.config.log.level,
-            genReqId: requestId,
-            customProps: (req) => ({ correlation_id: (req as { id?: unknown }).id }),
-            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/api/health' },
-            redact: ['req.headers.authorization'],
-          },
+          // JSON lines, or readable lines on a terminal (LOG_FORMAT); one request log line per
+          // request at debug, 4xx at warn, 5xx at error; Nest's per-route start-up lines at debug
+          pinoHttp: withLogDestination(
+            {
+              name: 'api',
+              level: runtime.config.log.level,
+              genReqId: requestId,
+              customProps: (req: IncomingMessage) => ({ correlation_id: (req as { id?: unknown }).id }),
+              customLogLevel: requestLogLevel,
+              ...requestLogMessages,
+              hooks: quietFrameworkStartup,
+              autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/api/health' },
+              redact: ['req.headers.authorization'],
+            },
+            resolveLogFormat(runtime.config.log.format, process.stdout.isTTY === true),
+          ),
         }),
         DatabaseModule.forRoot(runtime.databaseUrl, 'brain-api'),
         QueueModule.forRoot(runtime.queue),

@@ -1,17 +1,20 @@
 import 'reflect-metadata';
 import { ConfigError } from '#config';
-import { createLogger, prepareRuntime } from '#runtime';
-import { createApiApp, printFirstAdminKey } from './api.bootstrap';
+import { QueueBackendError } from '#queue';
+import { createLogger, prepareRuntime, startBanner } from '#runtime';
+import { createApiApp, firstAdminKey } from './api.bootstrap';
 
 async function main() {
   const log = createLogger('api');
-  const runtime = await prepareRuntime((m) => log.info(m));
+  const runtime = await prepareRuntime((m, level = 'info') => log[level](m));
   const app = await createApiApp(runtime);
   await app.listen(runtime.config.api.port, runtime.config.api.host);
   const address = app.getHttpServer().address() as { port: number };
   const base = `http://${runtime.config.api.host === '0.0.0.0' ? 'localhost' : runtime.config.api.host}:${address.port}`;
-  log.info({ url: base, docs: `${base}/api/docs`, queue_backend: runtime.queue.kind }, 'api listening');
-  await printFirstAdminKey(app);
+  log.info({ url: base, docs: `${base}/api/docs`, queue_backend: runtime.queue.kind, queue_prefix: runtime.queue.prefix }, 'api listening');
+  // A framed plain-text block, in every log format: the URLs and, on the first start, the admin key.
+  const token = await firstAdminKey(app);
+  process.stdout.write(startBanner({ baseUrl: base, queueBackend: `${runtime.queue.kind} (prefix ${runtime.queue.prefix})`, firstAdminKey: token }));
   // Stop the embedded database (if this process started it) after Nest has closed its connections.
   const stop = async () => {
     // With Redis gone, closing the queue clients can wait on reconnects: bound the shutdown.
@@ -25,7 +28,7 @@ async function main() {
 }
 
 main().catch((e: unknown) => {
-  if (e instanceof ConfigError) process.stderr.write(`${e.message}\n`);
+  if (e instanceof ConfigError || e instanceof QueueBackendError) process.stderr.write(`${e.message}\n`);
   else process.stderr.write(`api failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

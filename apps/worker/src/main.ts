@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { ConfigError } from '#config';
+import { QueueBackendError } from '#queue';
 import { createLogger, prepareRuntime } from '#runtime';
 import { createWorkerApp } from './worker.bootstrap';
 
 async function main() {
   const log = createLogger('worker');
-  const runtime = await prepareRuntime((m) => log.info(m));
+  const runtime = await prepareRuntime((m, level = 'info') => log[level](m));
   const app = await createWorkerApp(runtime);
   await app.init();
   log.info({ queue_backend: runtime.queue.kind, concurrency: runtime.config.worker.concurrency }, 'worker started');
@@ -33,7 +34,7 @@ async function main() {
 }
 
 main().catch((e: unknown) => {
-  if (e instanceof ConfigError) process.stderr.write(`${e.message}\n`);
+  if (e instanceof ConfigError || e instanceof QueueBackendError) process.stderr.write(`${e.message}\n`);
   else process.stderr.write(`worker failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

@@ -2,7 +2,7 @@ import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap } from '@
 import { LoggerModule } from 'nestjs-pino';
 import { DatabaseModule } from '#db';
 import { JobName, JobProducer, QueueModule } from '#queue';
-import { RUNTIME, Runtime } from '#runtime';
+import { quietFrameworkStartup, resolveLogFormat, RUNTIME, Runtime, withLogDestination } from '#runtime';
 import { ClusterCoreModule } from '#cluster';
 import { ClusterHandler } from './cluster/cluster.handler';
 import { ClusterReconciler } from './cluster/cluster.reconciler';
@@ -45,7 +45,13 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         WorkerRuntimeModule.forRoot(runtime),
-        LoggerModule.forRoot({ pinoHttp: { level: runtime.config.log.level } }),
+        // JSON lines, or readable lines on a terminal (LOG_FORMAT); Nest's start-up chatter at debug
+        LoggerModule.forRoot({
+          pinoHttp: withLogDestination(
+            { name: 'worker', level: runtime.config.log.level, hooks: quietFrameworkStartup },
+            resolveLogFormat(runtime.config.log.format, process.stdout.isTTY === true),
+          ),
+        }),
         DatabaseModule.forRoot(runtime.databaseUrl, 'brain-worker'),
         QueueModule.forRoot(runtime.queue),
         ClusterCoreModule,

@@ -17,10 +17,15 @@ export interface AppConfig {
     embedded: { dir: string; port: number };
     migrateOnStart: boolean;
   };
-  queue: { backend: 'auto' | 'redis' | 'postgres'; redisUrl: string; prefix: string };
+  queue: {
+    backend: 'auto' | 'redis' | 'postgres';
+    redisUrl: string;
+    /** QUEUE_PREFIX when set; undefined means the system's default (see resolveQueueBackend) */
+    prefix: string | undefined;
+  };
   auth: { adminApiKey: string | undefined; anonymousReads: boolean };
   rateLimit: { max: number; windowSeconds: number };
-  log: { level: string };
+  log: { level: string; format: 'auto' | 'json' | 'pretty' };
   llm: {
     provider: 'local' | 'ollama' | 'openai';
     timeoutSeconds: number;
@@ -81,11 +86,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     queue: {
       backend: (dto.QUEUE_BACKEND ?? 'auto') as AppConfig['queue']['backend'],
       redisUrl: dto.REDIS_URL ?? 'redis://127.0.0.1:6379',
-      prefix: dto.QUEUE_PREFIX ?? 'brain',
+      prefix: dto.QUEUE_PREFIX,
     },
     auth: { adminApiKey: dto.ADMIN_API_KEY, anonymousReads: dto.AUTH_ANONYMOUS_READS ?? true },
     rateLimit: { max: dto.RATE_LIMIT_MAX ?? 600, windowSeconds: dto.RATE_LIMIT_WINDOW_SECONDS ?? 60 },
-    log: { level: dto.LOG_LEVEL ?? (dto.NODE_ENV === 'test' ? 'warn' : 'info') },
+    log: {
+      level: dto.LOG_LEVEL ?? (dto.NODE_ENV === 'test' ? 'warn' : 'info'),
+      format: (dto.LOG_FORMAT ?? 'auto') as AppConfig['log']['format'],
+    },
     llm: {
       provider: (dto.LLM_PROVIDER ?? 'local') as AppConfig['llm']['provider'],
       timeoutSeconds: dto.LLM_TIMEOUT_SECONDS ?? 60,
@@ -144,7 +152,7 @@ function parsePrices(raw: string | undefined, problems: string[]): AppConfig['ll
 }
 
 /** Reads ./.env when present; variables already set in the environment win. */
-function loadDotEnv(): void {
+export function loadDotEnv(): void {
   const file = path.resolve('.env');
   if (fs.existsSync(file)) process.loadEnvFile(file);
 }

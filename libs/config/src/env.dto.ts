@@ -44,11 +44,17 @@ export class EnvDto {
   @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must start with redis:// or rediss://' })
   REDIS_URL?: string;
 
-  /** auto: Redis when reachable, else BullMQ's PostgreSQL backend */
+  /**
+   * auto: the system's recorded choice, or on its first start Redis when reachable, else BullMQ's
+   * PostgreSQL backend (recorded in the system_settings table for every later process)
+   */
   @IsOptional() @IsIn(['auto', 'redis', 'postgres'])
   QUEUE_BACKEND?: string;
 
-  /** namespace for queue keys (Redis) or schema (PostgreSQL backend), and rate-limit keys */
+  /**
+   * namespace for queue keys (Redis) or schema (PostgreSQL backend), and rate-limit keys; unset: the
+   * system's recorded prefix, first chosen as `brain_` + a hash of the database (host:port/name)
+   */
   @IsOptional() @Matches(/^[a-z][a-z0-9_]{0,40}$/, { message: 'QUEUE_PREFIX must match ^[a-z][a-z0-9_]{0,40}$' })
   QUEUE_PREFIX?: string;
 
@@ -72,6 +78,10 @@ export class EnvDto {
 
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
+
+  /** auto: readable lines when stdout is a terminal, JSON lines otherwise; json: always JSON; pretty: always readable */
+  @IsOptional() @IsIn(['auto', 'json', 'pretty'])
+  LOG_FORMAT?: string;
 
   /** BullMQ worker concurrency per queue in one worker process */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)

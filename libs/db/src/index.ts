@@ -4,4 +4,5 @@ export * from './data-source';
 export * from './embedded-postgres';
 export * from './naming.strategy';
 export * from './database.module';
+export * from './system-settings';
 export { MIGRATIONS, MIGRATIONS_FINGERPRINT } from './migrations';

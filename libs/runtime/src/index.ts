@@ -1,2 +1,3 @@
 export * from './runtime';
 export * from './logger';
+export * from './banner';

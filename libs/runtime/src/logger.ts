@@ -1,6 +1,118 @@
-import pino, { Logger } from 'pino';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as readline from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import pino, { DestinationStream, Level, LogFn, Logger, LoggerOptions } from 'pino';
+import pretty, { prettyFactory, PrettyOptions } from 'pino-pretty';
+import { loadDotEnv } from '#config';
 
-/** Structured JSON logs for code that runs outside Nest's logger (launcher, CLIs, bootstrap). */
-export function createLogger(name: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ name, level, base: { pid: process.pid, app: name } });
+/** How log lines are written: JSON lines for machines, or readable lines for a person at a terminal. */
+export type LogFormat = 'json' | 'pretty';
+
+/**
+ * LOG_FORMAT `json` and `pretty` are taken as given; `auto` (the default) is readable when stdout
+ * is a terminal and JSON otherwise (pipes, files, containers, test harnesses).
+ */
+export function resolveLogFormat(setting: string | undefined, stdoutIsTty: boolean): LogFormat {
+  if (setting === 'json' || setting === 'pretty') return setting;
+  return stdoutIsTty ? 'pretty' : 'json';
+}
+
+/** This process's log format, from LOG_FORMAT (environment or ./.env) and whether stdout is a terminal. */
+export function processLogFormat(env: NodeJS.ProcessEnv = process.env): LogFormat {
+  if (env === process.env) loadDotEnv();
+  return resolveLogFormat(env.LOG_FORMAT, process.stdout.isTTY === true);
+}
+
+function prettyOptions(): PrettyOptions {
+  return {
+    colorize: process.stdout.isTTY === true && pretty.isColorSupported,
+    translateTime: 'SYS:HH:MM:ss.l',
+    // pid and host say little on one console; the process name stays in brackets. Request lines
+    // carry method, path, status and time in their message (requestLogMessages); the JSON format
+    // keeps the full req and res objects.
+    ignore: 'pid,hostname,app,context,req,res,responseTime',
+    messageFormat: '{if context}[{context}] {end}{msg}',
+  };
+}
+
+/**
+ * Where a pino logger writes in this format: for `pretty`, pino-pretty in this thread writing
+ * synchronously to stdout (so log lines and the start-up banner, written straight to stdout, keep
+ * their order); for `json`, undefined (pino's own stdout destination).
+ */
+export function logDestination(format: LogFormat): DestinationStream | undefined {
+  return format === 'pretty' ? pretty({ ...prettyOptions(), sync: true, destination: 1 }) : undefined;
+}
+
+/**
+ * pino-http / nestjs-pino options in the given format: `[options, stream]` when readable, the
+ * options alone for JSON (nestjs-pino's `pinoHttp` takes either).
+ */
+export function withLogDestination<T extends object>(options: T, format: LogFormat): T | [T, DestinationStream] {
+  const dest = logDestination(format);
+  return dest ? [options, dest] : options;
+}
+
+/**
+ * The level of a request log line: server errors `error`, client errors `warn`, everything else
+ * `debug` (so a normal request adds nothing to the console at LOG_LEVEL=info).
+ */
+export function requestLogLevel(_req: IncomingMessage, res: ServerResponse, err?: Error): Level {
+  if (err || res.statusCode >= 500) return 'error';
+  if (res.statusCode >= 400) return 'warn';
+  return 'debug';
+}
+
+/** pino-http messages that say what happened: `GET /api/clusters 200 12 ms`. */
+export const requestLogMessages = {
+  customSuccessMessage: (req: IncomingMessage, res: ServerResponse, responseTime: number) => `${req.method} ${req.url} ${res.statusCode} ${Math.round(responseTime)} ms`,
+  customErrorMessage: (req: IncomingMessage, res: ServerResponse, err: Error) => `${req.method} ${req.url} ${res.statusCode}: ${err.message}`,
+};
+
+// Nest's start-up chatter: a line per module and per route, useful when debugging, noise otherwise.
+const FRAMEWORK_STARTUP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
+/**
+ * pino hooks for a Nest app's logger: Nest's per-module and per-route start-up lines go to debug
+ * instead of info, so the console at LOG_LEVEL=info shows what matters.
+ */
+export const quietFrameworkStartup: NonNullable<LoggerOptions['hooks']> = {
+  logMethod(this: Logger, args: Parameters<LogFn>, method: LogFn, level: number) {
+    const first = args[0] as { context?: unknown } | undefined;
+    if (level === 30 && typeof first === 'object' && first !== null && FRAMEWORK_STARTUP_CONTEXTS.has(String(first.context))) {
+      return this.debug(...(args as [object, string]));
+    }
+    return method.apply(this, args);
+  },
+};
+
+/** Logs for code that runs outside Nest's logger (launcher, CLIs, bootstrap): same format rules. */
+export function createLogger(name: string, level?: string, format: LogFormat = processLogFormat()): Logger {
+  const options = { name, level: level ?? process.env.LOG_LEVEL ?? 'info', base: { pid: process.pid, app: name } };
+  const dest = logDestination(format);
+  return dest ? pino(options, dest) : pino(options);
+}
+
+/**
+ * Copies a child process's output line by line, making its JSON log lines readable; anything else
+ * (the start-up banner, stack traces) passes unchanged. Used by the launcher when its console is
+ * readable, so children that log JSON (every child, whoever wrote its logger set-up) read the same.
+ */
+export function prettifyLines(source: Readable, out: Writable = process.stdout, name?: string): void {
+  const format = prettyFactory(prettyOptions());
+  const lines = readline.createInterface({ input: source, crlfDelay: Infinity });
+  lines.on('line', (line) => {
+    let entry: Record<string, unknown> | undefined;
+    if (line.startsWith('{')) {
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        entry = undefined;
+      }
+    }
+    if (!entry || typeof entry.level !== 'number') return void out.write(`${line}\n`);
+    // name the process on lines whose logger did not (e.g. Nest's own lines)
+    if (name && entry.name === undefined) entry.name = name;
+    out.write(format(entry));
+  });
 }
