@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Job } from 'bullmq';
@@ -135,7 +135,7 @@ describe('cluster core: retention and worker liveness', () => {
 
   before(async () => {
     db = await createTestDatabase('retain');
-    env = testEnv(db.url, prefix, { ADMIN_API_KEY: ADMIN, HISTORY_RETENTION_DAYS: '7', WORKER_HEARTBEAT_SECONDS: '1' });
+    env = testEnv(db.url, prefix, { ADMIN_API_KEY: ADMIN, HISTORY_RETENTION_DAYS: '7', WORKER_HEARTBEAT_SECONDS: '2' });
     api = await startApi(env);
   });
   after(async () => {
@@ -150,14 +150,16 @@ describe('cluster core: retention and worker liveness', () => {
     assert.equal(none.body.workers, 0);
     assert.equal(none.body.status, 'degraded');
     // the container health check of the worker: it looks for this host's heartbeats
-    const healthcheck = () => spawnSync(process.execPath, ['dist/apps/worker/src/healthcheck.js'], { env: { ...env, PATH: process.env.PATH }, encoding: 'utf8' }).status;
-    assert.equal(healthcheck(), 1, 'no worker: unhealthy');
+    // (not spawnSync: the worker below runs in this process, and its heartbeat timer must keep firing)
+    const healthcheck = () =>
+      new Promise<number | null>((resolve) => execFile(process.execPath, ['dist/apps/worker/src/healthcheck.js'], { env: { ...env, PATH: process.env.PATH } }, (e) => resolve(e ? (typeof e.code === 'number' ? e.code : 1) : 0)));
+    assert.equal(await healthcheck(), 1, 'no worker: unhealthy');
     const worker = await startWorker(env);
     try {
       const up = await http('GET', '/health');
       assert.equal(up.body.workers, 1);
       assert.equal(up.body.status, 'ok');
-      assert.equal(healthcheck(), 0, 'a worker with a fresh heartbeat: healthy');
+      assert.equal(await healthcheck(), 0, 'a worker with a fresh heartbeat: healthy');
     } finally {
       await worker.close();
     }

@@ -1,13 +1,15 @@
-import { DynamicModule, Global, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { DatabaseModule } from '#db';
-import { JobName, JobProducer, QueueModule } from '#queue';
+import { QueueModule } from '#queue';
 import { quietFrameworkStartup, resolveLogFormat, RUNTIME, Runtime, withLogDestination } from '#runtime';
 import { ClusterCoreModule } from '#cluster';
 import { ClusterHandler } from './cluster/cluster.handler';
 import { ClusterReconciler } from './cluster/cluster.reconciler';
 import { JOB_HANDLERS, JobHandler, QueueConsumers } from './consumers';
 import { HeartbeatService } from './heartbeat/heartbeat.service';
+import { ScheduleKeeper } from './schedule.keeper';
+import { TaskRecovery } from './tasks/task.recovery';
 import { HousekeepingRepository } from './lifecycle/housekeeping.repository';
 import { LifecycleHandler } from './lifecycle/lifecycle.handler';
 import { TaskHandler } from './tasks/task.handler';
@@ -17,21 +19,6 @@ import { TaskHandler } from './tasks/task.handler';
 class WorkerRuntimeModule {
   static forRoot(runtime: Runtime): DynamicModule {
     return { module: WorkerRuntimeModule, providers: [{ provide: RUNTIME, useValue: runtime }], exports: [RUNTIME] };
-  }
-}
-
-/** Registers the system-wide repeating jobs. upsertJobScheduler is idempotent across processes. */
-@Module({})
-class SchedulesModule implements OnApplicationBootstrap {
-  constructor(
-    private readonly jobs: JobProducer,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    const c = this.runtime.config;
-    await this.jobs.schedule(JobName.Housekeeping, c.housekeeping.intervalSeconds * 1000, {});
-    await this.jobs.schedule(JobName.ReconcileTick, c.worker.reconcileIntervalSeconds * 1000, {});
   }
 }
 
@@ -55,11 +42,12 @@ export class WorkerModule {
         DatabaseModule.forRoot(runtime.databaseUrl, 'brain-worker'),
         QueueModule.forRoot(runtime.queue),
         ClusterCoreModule,
-        SchedulesModule,
       ],
       providers: [
         HousekeepingRepository,
         HeartbeatService,
+        ScheduleKeeper,
+        TaskRecovery,
         ClusterReconciler,
         ...HANDLERS,
         { provide: JOB_HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers, inject: HANDLERS },

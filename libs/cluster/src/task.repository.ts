@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { ClusterAgent, CostEntry, Task, TaskStatus } from '#db';
+import { RUNNABLE } from '#scaling';
 
 export interface TaskOutcome {
   status: TaskStatus.Succeeded | TaskStatus.Failed;
@@ -93,8 +94,17 @@ export class TaskRepository {
     return r ? { name: r.name, role: r.role, systemPrompt: r.system_prompt ?? `You are ${r.name}, a ${r.role}.`, config: r.config } : null;
   }
 
-  async recordAttempt(taskId: string, attempts: number, error: string | null): Promise<void> {
-    await this.ds.query(`UPDATE tasks SET attempts = $2, error = $3, updated_at = now() WHERE id = $1`, [taskId, attempts, error]);
+  /**
+   * Counts one failed call of the task's LLM and keeps its error; returns the calls made so far.
+   * Only the LLM's own failures count: an attempt lost to a crashed worker or an unreachable
+   * database never gets here, so it does not use up the task's attempts.
+   */
+  async recordFailure(taskId: string, error: string): Promise<number> {
+    const [[row]] = (await this.ds.query(`UPDATE tasks SET attempts = attempts + 1, error = $2, updated_at = now() WHERE id = $1 RETURNING attempts`, [taskId, error])) as [
+      { attempts: number }[],
+      number,
+    ];
+    return row?.attempts ?? 0;
   }
 
   /**
@@ -109,7 +119,8 @@ export class TaskRepository {
       if (recorded) {
         await m.query(
           `UPDATE tasks SET status = $2, output = $3, error = $4, model = $5, prompt_tokens = $6, completion_tokens = $7, cost = $8,
-                  duration_ms = $9, finished_at = clock_timestamp(), updated_at = now() WHERE id = $1`,
+                  duration_ms = $9, finished_at = clock_timestamp(), updated_at = now(),
+                  attempts = attempts + CASE WHEN $2 = 'succeeded' THEN 1 ELSE 0 END WHERE id = $1`,
           [taskId, outcome.status, outcome.output, outcome.error, outcome.model, outcome.promptTokens, outcome.completionTokens, outcome.cost, outcome.durationMs],
         );
         const ok = outcome.status === TaskStatus.Succeeded;
@@ -159,9 +170,51 @@ export class TaskRepository {
   async dispatchable(): Promise<string[]> {
     const rows: { cluster_id: string }[] = await this.ds.query(
       `SELECT DISTINCT t.cluster_id FROM tasks t JOIN clusters c ON c.id = t.cluster_id
-        WHERE t.status = 'queued' AND c.status IN ('active', 'scaling_up', 'scaling_down')
+        WHERE t.status = 'queued' AND c.status = ANY($1)
           AND EXISTS (SELECT 1 FROM cluster_agents a WHERE a.cluster_id = t.cluster_id AND a.role = 'worker' AND a.status = 'idle')`,
+      [RUNNABLE],
     );
     return rows.map((r) => r.cluster_id);
   }
+
+  /**
+   * Tasks running for longer than `graceSeconds`, oldest first: each should have a live execution
+   * job, and the recovery pass checks that it does. The grace covers the moment between the commit
+   * that assigns a task and the enqueue of its job.
+   */
+  running(graceSeconds: number, limit: number): Promise<RunningTask[]> {
+    return this.ds.query(
+      `SELECT id, cluster_id AS "clusterId", agent_id AS "agentId", attempts, max_attempts AS "maxAttempts", error
+         FROM tasks WHERE status = 'running' AND started_at < now() - make_interval(secs => $1)
+        ORDER BY started_at LIMIT $2`,
+      [graceSeconds, limit],
+    );
+  }
+
+  /**
+   * Agents still busy (or draining) for a task that ended more than `graceSeconds` ago, or that no
+   * longer exists: the run that should have freed them is gone. Frees them; returns their clusters.
+   */
+  async freeStrandedAgents(graceSeconds: number): Promise<string[]> {
+    const [rows] = (await this.ds.query(
+      `UPDATE cluster_agents a SET status = CASE WHEN a.status = 'draining' THEN 'stopped' ELSE 'idle' END,
+              stopped_at = CASE WHEN a.status = 'draining' THEN now() ELSE a.stopped_at END,
+              current_task_id = NULL, updated_at = now()
+        WHERE a.status IN ('busy', 'draining') AND a.current_task_id IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM tasks t WHERE t.id = a.current_task_id
+                            AND (t.status = 'running' OR t.updated_at > now() - make_interval(secs => $1)))
+        RETURNING a.cluster_id`,
+      [graceSeconds],
+    )) as [{ cluster_id: string }[], number];
+    return [...new Set(rows.map((r) => r.cluster_id))];
+  }
+}
+
+export interface RunningTask {
+  id: string;
+  clusterId: string;
+  agentId: string;
+  attempts: number;
+  maxAttempts: number;
+  error: string | null;
 }

@@ -53,4 +53,16 @@ export class JobProducer {
   async schedule<J extends JobName>(name: J, everyMs: number, data: JobPayloads[J]): Promise<void> {
     await this.queues[JOB_QUEUE[name]].upsertJobScheduler(name, { every: everyMs }, { name, data, opts: { ...DEFAULT_JOB_OPTIONS, attempts: 1 } });
   }
+
+  /**
+   * Registers the scheduler only when it is missing or has another period. Schedulers live in the
+   * queue store, so a Redis that restarted without its data has lost them: every worker calls this
+   * periodically, and an existing scheduler is left alone (its next run is not moved).
+   */
+  async ensureSchedule<J extends JobName>(name: J, everyMs: number, data: JobPayloads[J]): Promise<boolean> {
+    const existing = await this.queues[JOB_QUEUE[name]].getJobScheduler(name);
+    if (existing && existing.every === everyMs) return false;
+    await this.schedule(name, everyMs, data);
+    return true;
+  }
 }

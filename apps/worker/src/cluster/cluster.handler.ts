@@ -5,6 +5,7 @@ import { JobName, JobPayloads, JobProducer, QueueName } from '#queue';
 import { ClusterRepository, TaskRepository } from '#cluster';
 import { JobHandler } from '../consumers';
 import { ClusterReconciler } from './cluster.reconciler';
+import { TaskRecovery } from '../tasks/task.recovery';
 
 /** The spawn queue: first spawn of a cluster, convergence after any change, and the safety-net tick. */
 @Injectable()
@@ -17,6 +18,7 @@ export class ClusterHandler implements JobHandler {
     private readonly clusters: ClusterRepository,
     private readonly jobs: JobProducer,
     private readonly tasks: TaskRepository,
+    private readonly recovery: TaskRecovery,
   ) {}
 
   /** Converges the agents, then lets idle workers take queued tasks. */
@@ -40,10 +42,12 @@ export class ClusterHandler implements JobHandler {
       case JobName.ReconcileTick: {
         const ids = await this.clusters.needingReconcile();
         for (const clusterId of ids) await this.jobs.enqueue(JobName.ReconcileWorkers, { clusterId });
+        // running tasks whose job is gone, agents a lost run left busy
+        const recovery = await this.recovery.repair();
         // queued tasks whose dispatch was lost (e.g. the queue was down when they were submitted)
         const dispatch = await this.tasks.dispatchable();
         for (const clusterId of dispatch) await this.jobs.enqueue(JobName.DispatchTasks, { clusterId });
-        return { reconcile: ids.length, dispatch: dispatch.length };
+        return { reconcile: ids.length, dispatch: dispatch.length, ...recovery };
       }
       default:
         throw new Error(`spawn queue has no handler for job ${job.name}`);

@@ -4,7 +4,7 @@ import { TaskStatus } from '#db';
 import { LlmProvider, modelFor, priceOf } from '#llm';
 import { JobName, JobPayloads, JobProducer, QueueName } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
-import { ClusterRepository, TASK_LLM, TaskRepository } from '#cluster';
+import { ClusterRepository, TASK_LLM, TaskOutcome, TaskRepository } from '#cluster';
 import { RUNNABLE } from '#scaling';
 import { JobHandler } from '../consumers';
 
@@ -15,7 +15,8 @@ export const PRICE_CURRENCY = 'USD';
  * The tasks queue. Dispatch gives queued tasks to idle workers under the cluster's row lock, so
  * however many worker processes run, an agent holds at most one task and a cluster runs at most
  * as many tasks as it has idle workers to give them to. Execution calls the LLM; BullMQ retries a
- * failed attempt with backoff while the agent stays reserved for the task.
+ * failed call with backoff while the agent stays reserved for the task. The job owns the retries on
+ * this path (TASK_LLM tries each call once); the task's failed calls are counted in its row.
  */
 @Injectable()
 export class TaskHandler implements JobHandler {
@@ -49,20 +50,20 @@ export class TaskHandler implements JobHandler {
       const idle = await this.tasks.idleWorkers(m, clusterId);
       if (!idle.length) return [];
       const queued = await this.tasks.queued(m, clusterId, Math.max(50, idle.length * 4));
-      const pairs: { taskId: string; agentId: string; attempts: number }[] = [];
+      const pairs: { taskId: string; agentId: string; attemptsLeft: number }[] = [];
       for (const task of queued) {
         const i = idle.findIndex((a) => !task.capability || a.capabilities.includes(task.capability));
         if (i < 0) continue; // waits for an agent with its capability; later tasks may still fit others
         const [agent] = idle.splice(i, 1);
         await this.tasks.assign(m, task, agent);
-        pairs.push({ taskId: task.id, agentId: agent.id, attempts: task.maxAttempts });
+        pairs.push({ taskId: task.id, agentId: agent.id, attemptsLeft: task.maxAttempts - task.attempts });
         if (!idle.length) break;
       }
       return pairs;
     });
-    for (const p of assigned) {
-      await this.jobs.enqueue(JobName.ExecuteTask, { clusterId, taskId: p.taskId, agentId: p.agentId }, { attempts: p.attempts, backoff: { type: 'exponential', delay: 1000 } });
-    }
+    // The assignments are committed: a job lost from here on (this process dies, the queue is
+    // down) is found by the recovery pass, which sees a running task with no live job.
+    for (const p of assigned) await enqueueExecution(this.jobs, { clusterId, taskId: p.taskId, agentId: p.agentId }, p.attemptsLeft);
     return { assigned: assigned.length };
   }
 
@@ -74,15 +75,16 @@ export class TaskHandler implements JobHandler {
       if (task && task.status !== TaskStatus.Running) await this.release(clusterId, taskId, agentId);
       return { skipped: task?.status ?? 'missing' };
     }
+    // Attempts spent before (the recovery pass re-enqueued a task whose job had failed for good).
+    if (task.attempts >= task.maxAttempts) return this.fail(clusterId, taskId, agentId, task.error ?? 'no attempts left', 0);
     const ctx = await this.tasks.agentContext(agentId);
     if (!ctx) return { skipped: 'agent missing' };
-    const attempt = job.attemptsMade + 1;
-    await this.tasks.recordAttempt(taskId, attempt, task.error);
 
     const cfg = ctx.config as { model?: string; temperature?: number; max_tokens?: number };
     const started = Date.now();
+    let r: Awaited<ReturnType<LlmProvider['chat']>>;
     try {
-      const r = await this.llm.chat({
+      r = await this.llm.chat({
         messages: [
           { role: 'system', content: ctx.systemPrompt },
           { role: 'user', content: task.input },
@@ -91,41 +93,36 @@ export class TaskHandler implements JobHandler {
         temperature: cfg.temperature,
         maxTokens: cfg.max_tokens,
       });
-      const cost = priceOf(this.runtime.config.llm.prices, r.model, r.usage.prompt_tokens, r.usage.completion_tokens);
-      await this.finish(clusterId, taskId, agentId, {
-        status: TaskStatus.Succeeded,
-        output: r.content,
-        error: null,
-        model: r.model,
-        promptTokens: r.usage.prompt_tokens,
-        completionTokens: r.usage.completion_tokens,
-        cost,
-        durationMs: Date.now() - started,
-      });
-      return { succeeded: taskId, attempt };
     } catch (e) {
+      // Only the LLM's failures count against the task; an error of our own (the database, the
+      // queue) is thrown from outside this block and retried by the job without using an attempt.
       const error = e instanceof Error ? e.message : String(e);
-      const maxAttempts = job.opts.attempts ?? 1;
-      if (attempt < maxAttempts) {
-        await this.tasks.recordAttempt(taskId, attempt, error);
-        throw e; // BullMQ retries after its backoff; the agent stays with the task
-      }
-      this.logger.warn({ taskId, attempt, error }, 'task failed');
-      await this.finish(clusterId, taskId, agentId, {
-        status: TaskStatus.Failed,
-        output: null,
-        error,
-        model: null,
-        promptTokens: null,
-        completionTokens: null,
-        cost: 0,
-        durationMs: Date.now() - started,
-      });
-      return { failed: taskId, attempt };
+      const calls = await this.tasks.recordFailure(taskId, error);
+      if (calls < task.maxAttempts) throw e; // BullMQ retries after its backoff; the agent stays with the task
+      this.logger.warn({ taskId, attempts: calls, error }, 'task failed');
+      return this.fail(clusterId, taskId, agentId, error, Date.now() - started);
     }
+    const cost = priceOf(this.runtime.config.llm.prices, r.model, r.usage.prompt_tokens, r.usage.completion_tokens);
+    await this.finish(clusterId, taskId, agentId, {
+      status: TaskStatus.Succeeded,
+      output: r.content,
+      error: null,
+      model: r.model,
+      promptTokens: r.usage.prompt_tokens,
+      completionTokens: r.usage.completion_tokens,
+      cost,
+      durationMs: Date.now() - started,
+    });
+    return { succeeded: taskId };
   }
 
-  private async finish(clusterId: string, taskId: string, agentId: string, outcome: Parameters<TaskRepository['finish']>[2]): Promise<void> {
+  private async fail(clusterId: string, taskId: string, agentId: string, error: string, durationMs: number): Promise<unknown> {
+    const outcome = { status: TaskStatus.Failed as const, output: null, error, model: null, promptTokens: null, completionTokens: null, cost: 0, durationMs };
+    await this.finish(clusterId, taskId, agentId, outcome);
+    return { failed: taskId };
+  }
+
+  private async finish(clusterId: string, taskId: string, agentId: string, outcome: TaskOutcome): Promise<void> {
     const { agentStatus } = await this.tasks.finish(taskId, agentId, outcome, PRICE_CURRENCY);
     await this.afterRelease(clusterId, agentStatus);
   }
@@ -134,9 +131,26 @@ export class TaskHandler implements JobHandler {
     await this.afterRelease(clusterId, await this.tasks.release(taskId, agentId));
   }
 
-  /** A freed agent takes the next task; a drained one lets the cluster finish its scale-down. */
+  /**
+   * A freed agent takes the next task; a drained one lets the cluster finish its scale-down. The
+   * outcome is already committed, so a failed enqueue must not fail (and retry) this job: the
+   * reconcile tick dispatches and reconciles whatever is left.
+   */
   private async afterRelease(clusterId: string, agentStatus: string): Promise<void> {
-    await this.jobs.enqueue(JobName.DispatchTasks, { clusterId });
-    if (agentStatus === 'stopped') await this.jobs.enqueue(JobName.ReconcileWorkers, { clusterId });
+    try {
+      await this.jobs.enqueue(JobName.DispatchTasks, { clusterId });
+      if (agentStatus === 'stopped') await this.jobs.enqueue(JobName.ReconcileWorkers, { clusterId });
+    } catch (e) {
+      this.logger.warn(`follow-up for cluster ${clusterId} not enqueued (${e instanceof Error ? e.message : String(e)}); the reconcile tick will do it`);
+    }
   }
+}
+
+/**
+ * Enqueues a task's execution. Its job id is per task and agent, so a duplicate is a no-op; a
+ * few attempts beyond the task's own cover runs lost to crashes or outages, which do not count
+ * against the task (its failed calls are counted in the database). Exponential backoff from 1 s.
+ */
+export function enqueueExecution(jobs: JobProducer, data: JobPayloads[JobName.ExecuteTask], attemptsLeft: number): Promise<unknown> {
+  return jobs.enqueue(JobName.ExecuteTask, data, { attempts: Math.max(1, attemptsLeft) + 2, backoff: { type: 'exponential', delay: 1000 } });
 }
