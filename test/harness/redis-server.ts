@@ -4,6 +4,12 @@ import * as net from 'node:net';
 export interface PrivateRedis {
   url: string;
   port: number;
+  pid: number;
+  /** SIGSTOP by pid: the server keeps its connections open and answers nothing */
+  freeze(): void;
+  /** SIGCONT by pid (a no-op unless frozen) */
+  thaw(): void;
+  /** thaws first (a stopped process would not act on SIGTERM), then SIGTERM by pid */
   stop(): Promise<void>;
 }
 
@@ -30,13 +36,27 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     if (Date.now() > deadline) throw new Error('private redis-server did not start');
     await new Promise((r) => setTimeout(r, 50));
   }
+  let frozen = false;
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const thaw = () => {
+    if (frozen && alive()) child.kill('SIGCONT');
+    frozen = false;
+  };
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: child.pid!,
+    freeze: () => {
+      if (!alive()) throw new Error('private redis-server is not running');
+      child.kill('SIGSTOP');
+      frozen = true;
+    },
+    thaw,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (!alive()) return resolve();
         child.once('exit', () => resolve());
+        thaw();
         child.kill('SIGTERM');
       }),
   };

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Job, JobsOptions, Queue } from 'bullmq';
 import { DomainError, ErrorCode } from '#common';
@@ -6,11 +6,17 @@ import { assertValidJobId, DEFAULT_JOB_OPTIONS, jobIdentity } from './job.policy
 import { JobName, QueueName } from './queue.enum';
 import { JOB_QUEUE, JobPayloads } from './queue.types';
 
-const ENQUEUE_TIMEOUT_MS = 3000;
+/**
+ * How long an enqueue may wait for the queue store. Api writes commit to PostgreSQL first and then
+ * enqueue; a failed enqueue is logged and the reconcile tick repairs it, so a write answers after at
+ * most this long even with Redis frozen.
+ */
+export const ENQUEUE_TIMEOUT_MS = 1000;
 
 /** The one place jobs are added: ids and default options come from the central policy. */
 @Injectable()
 export class JobProducer {
+  private readonly logger = new Logger(JobProducer.name);
   private readonly queues: Record<QueueName, Queue>;
 
   constructor(
@@ -35,13 +41,25 @@ export class JobProducer {
   async enqueue<J extends JobName>(name: J, data: JobPayloads[J], options: JobsOptions = {}): Promise<Job> {
     const opts: JobsOptions = { ...DEFAULT_JOB_OPTIONS, ...jobIdentity(name, data), ...options };
     assertValidJobId(opts.jobId);
-    // With Redis gone, BullMQ waits for the reconnect; an api request must not wait with it.
+    // With Redis gone or frozen, BullMQ waits for it; an api request must not wait with it.
     let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+      timer = setTimeout(() => {
+        timedOut = true;
+        reject(new Error(`no answer within ${ENQUEUE_TIMEOUT_MS} ms`));
+      }, ENQUEUE_TIMEOUT_MS);
     });
+    const add = this.queues[JOB_QUEUE[name]].add(name, data, opts);
+    // A timed-out add is abandoned, not cancelled: it may still land once Redis answers. That is
+    // harmless (one atomic script; job ids and deduplication make a repeat a no-op, handlers are
+    // idempotent) and its outcome, either way, is only logged, never thrown.
+    add.then(
+      (job) => timedOut && this.logger.debug(`${name} job ${job.id ?? '?'} landed after its enqueue had timed out`),
+      (e: unknown) => timedOut && this.logger.debug(`${name} enqueue failed after it had timed out: ${e instanceof Error ? e.message : String(e)}`),
+    );
     try {
-      return await Promise.race([this.queues[JOB_QUEUE[name]].add(name, data, opts), timeout]);
+      return await Promise.race([add, timeout]);
     } catch (e) {
       throw new DomainError(ErrorCode.DependencyUnavailable, `job queue unavailable: ${e instanceof Error ? e.message : String(e)}`);
     } finally {

@@ -15,8 +15,16 @@ const THROTTLE_REDIS = Symbol('THROTTLE_REDIS');
     {
       provide: THROTTLE_REDIS,
       inject: [RUNTIME],
-      useFactory: (runtime: Runtime) =>
-        runtime.queue.kind === 'redis' ? new Redis({ ...runtime.queue.connection, maxRetriesPerRequest: 1, enableOfflineQueue: false }) : null,
+      useFactory: (runtime: Runtime) => {
+        if (runtime.queue.kind !== 'redis') return null;
+        // No offline queue: with Redis unreachable a call fails at once. A frozen Redis still takes
+        // calls and never answers: RedisThrottlerStorage bounds each call (RATE_LIMIT_REDIS_TIMEOUT_MS).
+        const redis = new Redis({ ...runtime.queue.connection, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+        // Connection errors surface as failed calls, which the storage reports (rate-limited);
+        // without a listener ioredis would print every reconnect failure.
+        redis.on('error', () => undefined);
+        return redis;
+      },
     },
   ],
   exports: [THROTTLE_REDIS],
