@@ -11,6 +11,7 @@ export interface Heartbeat {
   startedAt: Date;
   rssBytes: number;
   cpuSeconds: number;
+  cpuPercent: number;
 }
 
 /** Worker processes' heartbeats: written by each worker, read by health (and later metrics). */
@@ -20,10 +21,10 @@ export class WorkerProcessRepository {
 
   async beat(h: Heartbeat): Promise<void> {
     await this.ds.query(
-      `INSERT INTO worker_processes (id, hostname, pid, version, queue_backend, started_at, last_seen_at, rss_bytes, cpu_seconds)
-       VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8)
-       ON CONFLICT (id) DO UPDATE SET last_seen_at = now(), rss_bytes = EXCLUDED.rss_bytes, cpu_seconds = EXCLUDED.cpu_seconds`,
-      [h.id, h.hostname, h.pid, h.version, h.queueBackend, h.startedAt, h.rssBytes, h.cpuSeconds],
+      `INSERT INTO worker_processes (id, hostname, pid, version, queue_backend, started_at, last_seen_at, rss_bytes, cpu_seconds, cpu_percent)
+       VALUES ($1, $2, $3, $4, $5, $6, now(), $7, $8, $9)
+       ON CONFLICT (id) DO UPDATE SET last_seen_at = now(), rss_bytes = EXCLUDED.rss_bytes, cpu_seconds = EXCLUDED.cpu_seconds, cpu_percent = EXCLUDED.cpu_percent`,
+      [h.id, h.hostname, h.pid, h.version, h.queueBackend, h.startedAt, h.rssBytes, h.cpuSeconds, h.cpuPercent],
     );
   }
 

@@ -15,6 +15,8 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
   private readonly id = randomUUID();
   private readonly startedAt = new Date();
   private timer?: NodeJS.Timeout;
+  /** CPU time and wall time at the previous beat, for the CPU share over the period */
+  private last = { cpuSeconds: 0, at: process.hrtime.bigint() };
 
   constructor(
     private readonly repo: WorkerProcessRepository,
@@ -34,6 +36,11 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
 
   private async beat(): Promise<void> {
     const cpu = process.cpuUsage();
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const now = process.hrtime.bigint();
+    const wallSeconds = Number(now - this.last.at) / 1e9;
+    const cpuPercent = wallSeconds > 0 ? ((cpuSeconds - this.last.cpuSeconds) / wallSeconds) * 100 : 0;
+    this.last = { cpuSeconds, at: now };
     try {
       await this.repo.beat({
         id: this.id,
@@ -43,7 +50,8 @@ export class HeartbeatService implements OnApplicationBootstrap, OnApplicationSh
         queueBackend: this.runtime.queue.kind,
         startedAt: this.startedAt,
         rssBytes: process.memoryUsage.rss(),
-        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        cpuSeconds,
+        cpuPercent: Math.round(cpuPercent * 100) / 100,
       });
     } catch (e) {
       // the database is down: health says so; the next beat tries again

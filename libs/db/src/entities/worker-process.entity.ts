@@ -15,4 +15,6 @@ export class WorkerProcess {
   @Column('bigint') rssBytes!: string;
   /** CPU time (user + system) used since the process started */
   @Column('double precision') cpuSeconds!: number;
+  /** CPU used over the last heartbeat period, in percent of one core */
+  @Column('double precision') cpuPercent!: number;
 }

@@ -10,7 +10,7 @@ export class WorkerHeartbeats1764100000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(
       `CREATE TABLE "worker_processes" ("id" uuid NOT NULL, "hostname" text NOT NULL, "pid" integer NOT NULL, "version" text NOT NULL, "queue_backend" text NOT NULL,
-        "started_at" TIMESTAMP WITH TIME ZONE NOT NULL, "last_seen_at" TIMESTAMP WITH TIME ZONE NOT NULL, "rss_bytes" bigint NOT NULL, "cpu_seconds" double precision NOT NULL,
+        "started_at" TIMESTAMP WITH TIME ZONE NOT NULL, "last_seen_at" TIMESTAMP WITH TIME ZONE NOT NULL, "rss_bytes" bigint NOT NULL, "cpu_seconds" double precision NOT NULL, "cpu_percent" double precision NOT NULL,
         CONSTRAINT "PK_worker_processes" PRIMARY KEY ("id"))`,
     );
     await q.query(`ALTER TABLE "clusters" ALTER COLUMN "autoscaling_enabled" SET DEFAULT false`);

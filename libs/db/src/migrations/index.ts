@@ -6,5 +6,8 @@ import { WorkerHeartbeats1764100000000 } from './1764100000000-worker-heartbeats
 /** Every migration in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [InitialSchema1763942400000, LiveSpawnKeys1763985600000, SystemSettings1764000000000, WorkerHeartbeats1764100000000];
 
-/** Changes whenever a migration is added: test harnesses rebuild their template database then. */
-export const MIGRATIONS_FINGERPRINT = MIGRATIONS.map((m) => m.name).join(',');
+/**
+ * Changes whenever a migration is added or (before it ships) edited: test harnesses rebuild their
+ * template database then.
+ */
+export const MIGRATIONS_FINGERPRINT = MIGRATIONS.map((m) => `${m.name}:${m.prototype.up.toString()}`).join(',');
