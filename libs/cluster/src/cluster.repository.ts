@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, ScalingDecision } from '#db';
+import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, ScalingDecision, ScalingSource } from '#db';
 import { AWAKE, CONVERGING, LIVE_WORKER, PRESENT } from '#scaling';
 
 export interface ClusterListFilter {
@@ -129,8 +129,8 @@ export class ClusterRepository {
   }
 
   /** Newest first, by id: ids are taken under the cluster lock, so they follow the order decisions took effect. */
-  decisions(clusterId: string, skip: number, take: number): Promise<[ScalingDecision[], number]> {
-    return this.ds.getRepository(ScalingDecision).findAndCount({ where: { clusterId }, order: { id: 'DESC' }, skip, take });
+  decisions(clusterId: string, skip: number, take: number, source?: ScalingSource): Promise<[ScalingDecision[], number]> {
+    return this.ds.getRepository(ScalingDecision).findAndCount({ where: { clusterId, ...(source ? { source } : {}) }, order: { id: 'DESC' }, skip, take });
   }
 
   /** Clusters whose agents must still change: the reconcile tick re-enqueues work for them. */

@@ -39,6 +39,8 @@ export interface AppConfig {
   tasks: { maxAttempts: number };
   chat: { requireAuth: boolean };
   worker: { concurrency: number; jobLockSeconds: number; reconcileIntervalSeconds: number; heartbeatSeconds: number };
+  metrics: { intervalSeconds: number };
+  autoscale: { intervalSeconds: number };
   /** seconds a process waits for in-flight work on SIGTERM before exiting */
   shutdownGraceSeconds: number;
   housekeeping: { intervalSeconds: number; metricsRetentionHours: number; idempotencyTtlHours: number; historyRetentionDays: number };
@@ -111,6 +113,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       reconcileIntervalSeconds: dto.RECONCILE_INTERVAL_SECONDS ?? 15,
       heartbeatSeconds: dto.WORKER_HEARTBEAT_SECONDS ?? 10,
     },
+    metrics: { intervalSeconds: dto.METRICS_INTERVAL_SECONDS ?? 30 },
+    autoscale: { intervalSeconds: dto.AUTOSCALE_INTERVAL_SECONDS ?? 60 },
     shutdownGraceSeconds: dto.SHUTDOWN_GRACE_SECONDS ?? 30,
     housekeeping: {
       intervalSeconds: dto.HOUSEKEEPING_INTERVAL_SECONDS ?? 3600,

@@ -95,6 +95,14 @@ export class EnvDto {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   RECONCILE_INTERVAL_SECONDS?: number;
 
+  /** how often every cluster's metrics are sampled (once per system) */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  METRICS_INTERVAL_SECONDS?: number;
+
+  /** how often the autoscaler evaluates every cluster that takes part (once per system) */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  AUTOSCALE_INTERVAL_SECONDS?: number;
+
   /** seconds a worker waits for in-flight jobs on SIGTERM before exiting */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   SHUTDOWN_GRACE_SECONDS?: number;

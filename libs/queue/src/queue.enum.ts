@@ -22,6 +22,12 @@ export enum JobName {
   /** give queued tasks of a cluster to idle workers */
   DispatchTasks = 'dispatch-tasks',
   ExecuteTask = 'execute-task',
+  /** system-wide tick: one metrics sample for every cluster not destroyed, in one pass */
+  MetricsTick = 'metrics-tick',
+  /** system-wide tick: one EvaluateScaling per cluster that takes part in autoscaling */
+  AutoscaleTick = 'autoscale-tick',
+  /** evaluate the scaling policy for one cluster and apply its decision */
+  EvaluateScaling = 'evaluate-scaling',
   /** retention: expire idempotency keys, old metric samples */
   Housekeeping = 'housekeeping',
 }

@@ -12,6 +12,9 @@ export interface JobPayloads {
   [JobName.DispatchTasks]: ClusterJob;
   [JobName.ExecuteTask]: ClusterJob & { taskId: string; agentId: string };
   [JobName.Housekeeping]: Record<string, never>;
+  [JobName.MetricsTick]: Record<string, never>;
+  [JobName.AutoscaleTick]: Record<string, never>;
+  [JobName.EvaluateScaling]: ClusterJob;
 }
 
 /** Which queue carries which job. */
@@ -22,4 +25,7 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JobName.DispatchTasks]: QueueName.Tasks,
   [JobName.ExecuteTask]: QueueName.Tasks,
   [JobName.Housekeeping]: QueueName.Lifecycle,
+  [JobName.MetricsTick]: QueueName.Metrics,
+  [JobName.AutoscaleTick]: QueueName.Autoscale,
+  [JobName.EvaluateScaling]: QueueName.Autoscale,
 };

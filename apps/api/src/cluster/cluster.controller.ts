@@ -8,6 +8,8 @@ import {
   AddAgentDto,
   ClusterAgentDto,
   ClusterAgentListDto,
+  ClusterMetricsDto,
+  MetricsQuery,
   ClusterDto,
   ClusterListDto,
   CreateClusterDto,
@@ -106,7 +108,13 @@ export class ClusterController {
     return this.clusters.hierarchy(id);
   }
 
-  /** The audit log of scaling actions and evaluations, newest first. */
+  /** Metric samples (taken every METRICS_INTERVAL_SECONDS), newest first, by time range. */
+  @Get(':id/metrics')
+  getClusterMetrics(@UuidParam() id: string, @Query() q: MetricsQuery): Promise<ClusterMetricsDto> {
+    return this.clusters.metrics(id, q);
+  }
+
+  /** The audit log of scaling actions and evaluations, newest first; `source` filters. */
   @Get(':id/scaling-decisions')
   listScalingDecisions(@UuidParam() id: string, @Query() q: DecisionsQuery) {
     return this.clusters.decisions(id, q);

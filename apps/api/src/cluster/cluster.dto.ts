@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsDate,
   IsIn,
   IsInt,
   IsObject,
@@ -13,7 +14,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, ScalingDecision } from '#db';
+import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, MetricSample, ScalingDecision, ScalingSource } from '#db';
 import { DescriptionField, FreeFormLimits, NameField, TagsField } from '../common/fields';
 import { PageQueryDto } from '../common/paging.dto';
 import { ClusterCounts } from '#cluster';
@@ -129,7 +130,72 @@ export class ListAgentsQuery extends PageQueryDto {
   status?: AgentStatus;
 }
 
-export class DecisionsQuery extends PageQueryDto {}
+export class DecisionsQuery extends PageQueryDto {
+  /** only decisions from this source */
+  @IsOptional() @IsIn(Object.values(ScalingSource), { message: enumMessage('source', ScalingSource) })
+  source?: ScalingSource;
+}
+
+export class MetricsQuery {
+  /** ISO 8601 time: samples taken at or after it */
+  @IsOptional() @Type(() => Date) @IsDate({ message: 'from must be an ISO 8601 date-time' })
+  from?: Date;
+
+  /** ISO 8601 time: samples taken at or before it */
+  @IsOptional() @Type(() => Date) @IsDate({ message: 'to must be an ISO 8601 date-time' })
+  to?: Date;
+
+  /** at most this many samples, newest first (1..1000) */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  limit: number = 100;
+}
+
+export class MetricSampleDto {
+  sampled_at!: string;
+  /** tasks waiting for an agent */
+  queue_length!: number;
+  /** how long the oldest queued task has waited; null when none waits */
+  oldest_wait_seconds!: number | null;
+  running_tasks!: number;
+  /** tasks finished per minute over the sampling window */
+  tasks_per_minute!: number;
+  avg_response_ms!: number | null;
+  /** failed / finished over the sampling window, 0..1 */
+  error_rate!: number;
+  live_workers!: number;
+  busy_workers!: number;
+  /** busy / live workers, in percent */
+  load_percentage!: number;
+  /** the worker processes' CPU (percent of one core), attributed by the cluster's share of task time */
+  cpu_usage!: number | null;
+  /** the worker processes' resident memory (MB), attributed the same way */
+  memory_usage!: number | null;
+  agents_by_status!: Record<string, number>;
+}
+
+export class ClusterMetricsDto {
+  cluster_id!: string;
+  @Type(() => MetricSampleDto)
+  samples!: MetricSampleDto[];
+}
+
+export function mapSample(s: MetricSample): MetricSampleDto {
+  return {
+    sampled_at: s.sampledAt.toISOString(),
+    queue_length: s.queueLength,
+    oldest_wait_seconds: s.queueWaitMs === null ? null : Math.round(s.queueWaitMs) / 1000,
+    running_tasks: s.runningTasks,
+    tasks_per_minute: s.tasksPerMinute,
+    avg_response_ms: s.avgResponseMs,
+    error_rate: s.errorRate,
+    live_workers: s.liveWorkers,
+    busy_workers: s.busyWorkers,
+    load_percentage: s.loadPercentage,
+    cpu_usage: s.cpuUsage,
+    memory_usage: s.memoryUsage,
+    agents_by_status: s.agentsByStatus,
+  };
+}
 
 export class ClusterDto {
   id!: string;

@@ -5,7 +5,7 @@ import { Blueprint as BlueprintDefinition, workerDefinitions } from '#blueprint'
 import { AgentRole, AgentStatus, Cluster, ClusterStatus, ClusterType, ScalingSource } from '#db';
 import { JobName } from '#queue';
 import { ClusterIntent, RUNNABLE, workerBoundProblems, workerCapacity } from '#scaling';
-import { BlueprintStore, ClusterRepository, ClusterTransitions, GenesisSpawner, spawnInputFor } from '#cluster';
+import { BlueprintStore, ClusterRepository, ClusterTransitions, GenesisSpawner, MetricsRepository, spawnInputFor } from '#cluster';
 import { Principal } from '../auth/auth.decorators';
 import { IdempotencyService } from '../common/idempotency.service';
 import { pageWindow } from '../common/paging.dto';
@@ -14,6 +14,9 @@ import {
   buildHierarchy,
   ClusterAgentDto,
   ClusterAgentListDto,
+  ClusterMetricsDto,
+  mapSample,
+  MetricsQuery,
   ClusterDto,
   ClusterListDto,
   CreateClusterDto,
@@ -47,6 +50,7 @@ export class ClusterService {
     private readonly genesis: GenesisSpawner,
     private readonly transitions: ClusterTransitions,
     private readonly idempotency: IdempotencyService,
+    private readonly metricsRepo: MetricsRepository,
   ) {}
 
   async create(dto: CreateClusterDto, who: Principal | undefined, idempotencyKey: string | undefined): Promise<{ cluster: ClusterDto; replayed: boolean }> {
@@ -227,10 +231,17 @@ export class ClusterService {
     return { cluster_id: c.id, cluster_name: c.name, supervisor, total_agents: total };
   }
 
+  async metrics(id: string, q: MetricsQuery): Promise<ClusterMetricsDto> {
+    await this.mustExist(id);
+    if (q.from && q.to && q.from > q.to) throw invalid([{ path: 'from', rule: 'le_to', message: 'from must not be after to' }]);
+    const samples = await this.metricsRepo.samples(id, { from: q.from, to: q.to, limit: q.limit });
+    return { cluster_id: id, samples: samples.map(mapSample) };
+  }
+
   async decisions(id: string, q: DecisionsQuery): Promise<{ decisions: ScalingDecisionDto[]; total: number; page: number; page_size: number }> {
     await this.mustExist(id);
     const { skip, take } = pageWindow(q);
-    const [rows, total] = await this.repo.decisions(id, skip, take);
+    const [rows, total] = await this.repo.decisions(id, skip, take, q.source);
     return { decisions: rows.map(mapDecision), total, page: q.page, page_size: q.page_size };
   }
 
