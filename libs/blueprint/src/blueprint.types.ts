@@ -60,11 +60,23 @@ export interface AgentDefinition {
   raw: Record<string, unknown>;
 }
 
+export const SCALING_MODES = ['threshold', 'target_tracking'] as const;
+export type ScalingMode = (typeof SCALING_MODES)[number];
+
 export interface ScalingConfig {
   metric: ScalingMetric;
   scaleUpThreshold: number;
   scaleDownThreshold: number;
   cooldownSeconds: number;
+  // Optional (absent in the file -> absent here; the policy's defaults apply, see libs/scaling):
+  /** `mode`: 'threshold' (the default) or 'target_tracking' */
+  mode?: ScalingMode;
+  /** `target_per_worker`: target tracking's tasks (queued + running) per worker; required with target_tracking */
+  targetPerWorker?: number;
+  /** `target_wait_seconds`: the longest a queued task should wait before it starts */
+  targetWaitSeconds?: number;
+  /** `stabilization_window`: scale-down stabilisation window in seconds */
+  stabilizationWindowSeconds?: number;
 }
 
 export interface HibernateConditions {

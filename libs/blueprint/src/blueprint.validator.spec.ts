@@ -70,6 +70,13 @@ const CASES: BrokenCase[] = [
   { name: 'scale-down above scale-up', change: set('cluster.scaling.scale_down_threshold', 12), path: 'cluster.scaling.scale_down_threshold', rule: 'range' },
   { name: 'cooldown negative', change: set('cluster.scaling.cooldown_period', -5), path: 'cluster.scaling.cooldown_period', rule: 'min' },
   { name: 'cooldown unparseable', change: set('cluster.scaling.cooldown_period', 'soon'), path: 'cluster.scaling.cooldown_period', rule: 'duration' },
+  { name: 'scaling mode unknown', change: set('cluster.scaling.mode', 'predictive'), path: 'cluster.scaling.mode', rule: 'enum' },
+  { name: 'target tracking without target_per_worker', change: set('cluster.scaling.mode', 'target_tracking'), path: 'cluster.scaling.target_per_worker', rule: 'required' },
+  { name: 'target_per_worker zero', change: set('cluster.scaling.target_per_worker', 0), path: 'cluster.scaling.target_per_worker', rule: 'min' },
+  { name: 'target_per_worker a string', change: set('cluster.scaling.target_per_worker', 'five'), path: 'cluster.scaling.target_per_worker', rule: 'type' },
+  { name: 'target_wait_seconds zero', change: set('cluster.scaling.target_wait_seconds', 0), path: 'cluster.scaling.target_wait_seconds', rule: 'min' },
+  { name: 'target_wait_seconds unparseable', change: set('cluster.scaling.target_wait_seconds', 'soon'), path: 'cluster.scaling.target_wait_seconds', rule: 'duration' },
+  { name: 'stabilization_window negative', change: set('cluster.scaling.stabilization_window', -1), path: 'cluster.scaling.stabilization_window', rule: 'min' },
 
   // agents: shape and fields
   { name: 'agents missing', change: del('agents'), path: 'agents', rule: 'required' },
@@ -269,6 +276,25 @@ describe('validateBlueprintDocument: normalisation', () => {
   it('accepts a cooldown written as a duration', () => {
     const r = validateBlueprintDocument(mutate(set('cluster.scaling.cooldown_period', '5 minutes')));
     assert.equal(r.blueprint?.cluster.scaling?.cooldownSeconds, 300);
+  });
+
+  it('reads the optional target-tracking and wait-time settings', () => {
+    const r = validateBlueprintDocument(
+      mutate(all(set('cluster.scaling.mode', 'target_tracking'), set('cluster.scaling.target_per_worker', 2.5), set('cluster.scaling.target_wait_seconds', '2 minutes'), set('cluster.scaling.stabilization_window', 300))),
+    );
+    assert.ok(r.blueprint, show(r.problems));
+    assert.deepEqual(r.blueprint.cluster.scaling, {
+      metric: 'task_queue_length',
+      scaleUpThreshold: 10,
+      scaleDownThreshold: 2,
+      cooldownSeconds: 300,
+      mode: 'target_tracking',
+      targetPerWorker: 2.5,
+      targetWaitSeconds: 120,
+      stabilizationWindowSeconds: 300,
+    });
+    const plain = validateBlueprintDocument(mutate(all(set('cluster.scaling.mode', 'threshold'), set('cluster.scaling.target_wait_seconds', 45))));
+    assert.deepEqual(plain.blueprint?.cluster.scaling, { metric: 'task_queue_length', scaleUpThreshold: 10, scaleDownThreshold: 2, cooldownSeconds: 300, mode: 'threshold', targetWaitSeconds: 45 });
   });
 
   it('treats optional sections as absent when missing or null', () => {

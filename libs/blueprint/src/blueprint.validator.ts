@@ -19,6 +19,7 @@ import {
   HibernateConditions,
   MAX_WORKERS_LIMIT,
   SCALING_METRICS,
+  SCALING_MODES,
   ScalingConfig,
 } from './blueprint.types';
 import { parseCountDetailed } from './count.util';
@@ -276,10 +277,35 @@ function validateScaling(c: Collector, v: unknown): ScalingConfig | null | undef
     c.add('cluster.scaling.scale_down_threshold', 'range', `cluster.scaling.scale_down_threshold (${down}) must be below scale_up_threshold (${up})`);
   }
   const cooldown = validateCooldown(c, field(s, 'cooldown_period'), 'cluster.scaling.cooldown_period');
+
+  // optional target-tracking and wait-time settings: set only when the file has them
+  const rawMode = field(s, 'mode');
+  const mode = absent(rawMode) ? undefined : c.oneOf(rawMode, SCALING_MODES, 'cluster.scaling.mode');
+  const positive = (key: string, seconds: boolean): number | undefined => {
+    const path = `cluster.scaling.${key}`;
+    const v = field(s, key);
+    if (absent(v)) return undefined;
+    const n = seconds && typeof v !== 'number' ? validateCooldown(c, v, path) : c.num(v, path);
+    if (n !== undefined && !(n > 0)) c.add(path, 'min', `${path} must be greater than 0, got ${n}`);
+    return n;
+  };
+  const targetPerWorker = positive('target_per_worker', false);
+  const targetWaitSeconds = positive('target_wait_seconds', true);
+  if (mode === 'target_tracking' && absent(field(s, 'target_per_worker'))) {
+    c.add('cluster.scaling.target_per_worker', 'required', 'cluster.scaling.target_per_worker is required when mode is target_tracking');
+  }
+  const rawWindow = field(s, 'stabilization_window');
+  const stabilizationWindowSeconds = absent(rawWindow) ? undefined : validateCooldown(c, rawWindow, 'cluster.scaling.stabilization_window');
+
   if (c.problems.length !== before || metric === undefined || up === undefined || down === undefined || cooldown === undefined) {
     return undefined;
   }
-  return { metric, scaleUpThreshold: up, scaleDownThreshold: down, cooldownSeconds: cooldown };
+  const out: ScalingConfig = { metric, scaleUpThreshold: up, scaleDownThreshold: down, cooldownSeconds: cooldown };
+  if (mode !== undefined) out.mode = mode;
+  if (targetPerWorker !== undefined) out.targetPerWorker = targetPerWorker;
+  if (targetWaitSeconds !== undefined) out.targetWaitSeconds = targetWaitSeconds;
+  if (stabilizationWindowSeconds !== undefined) out.stabilizationWindowSeconds = stabilizationWindowSeconds;
+  return out;
 }
 
 function validateCluster(c: Collector, v: unknown): BlueprintCluster | undefined {

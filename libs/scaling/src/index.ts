@@ -2,3 +2,5 @@
 export * from './worker-plan';
 export * from './cluster-status';
 export * from './cluster-transition';
+export * from './autoscale-policy';
+export * from './autoscale-simulate';
