@@ -2,12 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { JobName, QueueName } from '#queue';
 import { coverageProblems } from './consumers';
+import { AutoscaleHandler } from './autoscale/autoscale.handler';
 import { ClusterHandler } from './cluster/cluster.handler';
+import { MetricsHandler } from './metrics/metrics.handler';
 import { LifecycleHandler } from './lifecycle/lifecycle.handler';
 import { TaskHandler } from './tasks/task.handler';
 
 // The handlers' own declarations (their constructors only store what they are given).
-const declared = [ClusterHandler, LifecycleHandler, TaskHandler].map((H) => new (H as unknown as new () => { queue: QueueName; handles: JobName[] })());
+const declared = [AutoscaleHandler, ClusterHandler, LifecycleHandler, MetricsHandler, TaskHandler].map((H) => new (H as unknown as new () => { queue: QueueName; handles: JobName[] })());
 
 describe('job handler coverage', () => {
   it('gives every job name exactly one handler, on its own queue', () => {

@@ -4,7 +4,9 @@ import { DatabaseModule } from '#db';
 import { QueueModule } from '#queue';
 import { quietFrameworkStartup, resolveLogFormat, RUNTIME, Runtime, withLogDestination } from '#runtime';
 import { ClusterCoreModule } from '#cluster';
+import { AutoscaleHandler } from './autoscale/autoscale.handler';
 import { ClusterHandler } from './cluster/cluster.handler';
+import { MetricsHandler } from './metrics/metrics.handler';
 import { ClusterReconciler } from './cluster/cluster.reconciler';
 import { JOB_HANDLERS, JobHandler, QueueConsumers } from './consumers';
 import { HeartbeatService } from './heartbeat/heartbeat.service';
@@ -22,7 +24,7 @@ class WorkerRuntimeModule {
   }
 }
 
-const HANDLERS = [ClusterHandler, LifecycleHandler, TaskHandler];
+const HANDLERS = [AutoscaleHandler, ClusterHandler, LifecycleHandler, MetricsHandler, TaskHandler];
 
 /** The worker process: BullMQ consumers only, no HTTP server. */
 @Module({})

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { Autoscaler } from './autoscaler';
 import { BlueprintRepository } from './blueprint.repository';
 import { BlueprintStore } from './blueprint.store';
 import { ClusterRepository } from './cluster.repository';
@@ -10,7 +11,7 @@ import { MetricsRepository } from './metrics.repository';
 import { TaskRepository } from './task.repository';
 import { WorkerProcessRepository } from './worker-process.repository';
 
-const PROVIDERS = [BlueprintRepository, BlueprintStore, ClusterRepository, ClusterTransitions, GenesisRepository, GenesisSpawner, MetricsRepository, TaskRepository, WorkerProcessRepository];
+const PROVIDERS = [Autoscaler, BlueprintRepository, BlueprintStore, ClusterRepository, ClusterTransitions, GenesisRepository, GenesisSpawner, MetricsRepository, TaskRepository, WorkerProcessRepository];
 
 /**
  * The cluster core both apps stand on: repositories, the blueprint store, the Genesis spawner, the

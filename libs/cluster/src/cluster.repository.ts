@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, ScalingDecision, ScalingSource } from '#db';
-import { AWAKE, CONVERGING, LIVE_WORKER, PRESENT } from '#scaling';
+import { AWAKE, CONVERGING, LIVE_WORKER, PRESENT, RUNNABLE } from '#scaling';
 
 export interface ClusterListFilter {
   status?: ClusterStatus;
@@ -131,6 +131,12 @@ export class ClusterRepository {
   /** Newest first, by id: ids are taken under the cluster lock, so they follow the order decisions took effect. */
   decisions(clusterId: string, skip: number, take: number, source?: ScalingSource): Promise<[ScalingDecision[], number]> {
     return this.ds.getRepository(ScalingDecision).findAndCount({ where: { clusterId, ...(source ? { source } : {}) }, order: { id: 'DESC' }, skip, take });
+  }
+
+  /** Clusters the autoscaler evaluates: opted in, with a scaling rule, running. */
+  async autoscaled(): Promise<string[]> {
+    const rows: { id: string }[] = await this.ds.query(`SELECT id FROM clusters WHERE autoscaling_enabled AND scaling IS NOT NULL AND status = ANY($1)`, [RUNNABLE]);
+    return rows.map((r) => r.id);
   }
 
   /** Clusters whose agents must still change: the reconcile tick re-enqueues work for them. */

@@ -1,4 +1,5 @@
 // The Nest-bound cluster core shared by the api and the worker (neither app imports the other).
+export * from './autoscaler';
 export * from './blueprint-agent';
 export * from './blueprint.repository';
 export * from './blueprint.store';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { MetricSample } from '#db';
 import { LIVE_WORKER } from '#scaling';
 
@@ -80,15 +80,15 @@ export class MetricsRepository {
   }
 
   /** Newest first, within [from, to]. */
-  samples(clusterId: string, range: { from?: Date; to?: Date; limit: number }): Promise<MetricSample[]> {
-    const qb = this.ds.getRepository(MetricSample).createQueryBuilder('s').where('s.cluster_id = :clusterId', { clusterId });
+  samples(clusterId: string, range: { from?: Date; to?: Date; limit: number }, m: EntityManager = this.ds.manager): Promise<MetricSample[]> {
+    const qb = m.getRepository(MetricSample).createQueryBuilder('s').where('s.cluster_id = :clusterId', { clusterId });
     if (range.from) qb.andWhere('s.sampled_at >= :from', { from: range.from });
     if (range.to) qb.andWhere('s.sampled_at <= :to', { to: range.to });
     return qb.orderBy('s.sampled_at', 'DESC').addOrderBy('s.id', 'DESC').limit(range.limit).getMany();
   }
 
   /** The newest sample of a cluster, if any. */
-  async latest(clusterId: string): Promise<MetricSample | null> {
-    return (await this.samples(clusterId, { limit: 1 }))[0] ?? null;
+  async latest(clusterId: string, m: EntityManager = this.ds.manager): Promise<MetricSample | null> {
+    return (await this.samples(clusterId, { limit: 1 }, m))[0] ?? null;
   }
 }

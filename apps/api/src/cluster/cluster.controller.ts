@@ -2,13 +2,15 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Put, Query, Req
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { UserRole } from '#db';
-import { Principal, RequireRole } from '../auth/auth.decorators';
+import { AsRead, Principal, RequireRole } from '../auth/auth.decorators';
 import { UuidParam } from '../common/uuid-param';
 import {
   AddAgentDto,
   ClusterAgentDto,
   ClusterAgentListDto,
   ClusterMetricsDto,
+  EvaluateScalingDto,
+  EvaluationDto,
   MetricsQuery,
   ClusterDto,
   ClusterListDto,
@@ -58,8 +60,19 @@ export class ClusterController {
 
   /** Name, description, tags, min/max workers (min <= target <= max) and config. */
   @Put(':id')
-  updateCluster(@UuidParam() id: string, @Body() dto: UpdateClusterDto): Promise<ClusterDto> {
-    return this.clusters.update(id, dto);
+  updateCluster(@UuidParam() id: string, @Body() dto: UpdateClusterDto, @Req() req: AuthedRequest): Promise<ClusterDto> {
+    return this.clusters.update(id, dto, req.principal);
+  }
+
+  /**
+   * Dry run: what the autoscaling policy would do now, and why. Live values unless given in the
+   * body (`current_workers`, `last_scaled_at`, `metrics`); stores nothing and changes nothing.
+   */
+  @Post(':id/scaling/evaluate')
+  @AsRead()
+  @HttpCode(200)
+  evaluateClusterScaling(@UuidParam() id: string, @Body() dto: EvaluateScalingDto): Promise<EvaluationDto> {
+    return this.clusters.evaluate(id, dto);
   }
 
   /** Destroys the cluster (admin): status destroying, then destroyed once every agent is stopped. */

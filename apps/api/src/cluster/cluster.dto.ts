@@ -2,9 +2,12 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
+  ValidateNested,
   IsDate,
   IsIn,
   IsInt,
+  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -74,6 +77,10 @@ export class UpdateClusterDto {
 
   @IsOptional() @IsObject() @FreeFormLimits()
   config?: Record<string, unknown>;
+
+  /** pause (false) or resume (true) the autoscaler for this cluster; recorded as a decision */
+  @IsOptional() @IsBoolean()
+  autoscaling_enabled?: boolean;
 }
 
 export class ScaleClusterDto {
@@ -134,6 +141,46 @@ export class DecisionsQuery extends PageQueryDto {
   /** only decisions from this source */
   @IsOptional() @IsIn(Object.values(ScalingSource), { message: enumMessage('source', ScalingSource) })
   source?: ScalingSource;
+}
+
+/** Metric values for a dry run; each replaces the live sample's value. */
+export class MetricOverridesDto {
+  @IsOptional() @IsNumber() @Min(0) @Max(1e9) queue_length?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(1e9) running?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(1e9) oldest_wait_seconds?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(1e9) tasks_per_minute?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(1e9) avg_response_ms?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(1) error_rate?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(100) load_percentage?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(1e6) cpu_usage?: number;
+  @IsOptional() @IsNumber() @Min(0) @Max(1e9) memory_usage?: number;
+}
+
+export class EvaluateScalingDto {
+  /** the pool size to evaluate from (default: the cluster's target_workers) */
+  @IsOptional() @IsInt() @Min(0) @Max(1000)
+  current_workers?: number;
+
+  /** ISO 8601: the last scaling action, for the cooldown (default: the cluster's) */
+  @IsOptional() @Type(() => Date) @IsDate({ message: 'last_scaled_at must be an ISO 8601 date-time' })
+  last_scaled_at?: Date;
+
+  /** metric values in place of the latest sample's (a fresh sample is assumed) */
+  @IsOptional() @ValidateNested() @Type(() => MetricOverridesDto)
+  metrics?: MetricOverridesDto;
+}
+
+export class EvaluationDto {
+  target_workers!: number;
+  current_workers!: number;
+  /** ScaledUp, ScaledDown, WithinThresholds, WithinTolerance, CoolingDown, Stabilizing, AtMax, AtMin, MetricsMissing, BudgetCapped, Paused */
+  reason_code!: string;
+  /** one sentence: why it would or would not scale */
+  reason!: string;
+  rule!: string | null;
+  would_change!: boolean;
+  /** the inputs read, each rule's raw proposal, and every constraint that changed the number */
+  explanation!: { inputs: Record<string, unknown>; proposals: unknown[]; constraints: unknown[] };
 }
 
 export class MetricsQuery {
@@ -216,12 +263,9 @@ export class ClusterDto {
   agents_count!: number;
   config!: Record<string, unknown>;
   tags!: string[];
-  /**
-   * The blueprint's scaling rule as copied to this cluster. `acted_on` says whether anything acts on
-   * it yet: false in this version, which scales only when asked (POST /scale).
-   */
+  /** The blueprint's scaling rule as copied to this cluster; the autoscaler acts on it while `autoscaling_enabled`. */
   scaling!: Record<string, unknown> | null;
-  /** whether the autoscaler may change this cluster (on when its blueprint has a `scaling` section) */
+  /** whether the autoscaler evaluates this cluster (on when its blueprint has a `scaling` section; PUT pauses and resumes it) */
   autoscaling_enabled!: boolean;
   tasks_completed!: number;
   tasks_failed!: number;
@@ -327,9 +371,10 @@ export function mapCluster(c: Cluster, counts: ClusterCounts): ClusterDto {
           scale_up_threshold: c.scaling.scaleUpThreshold,
           scale_down_threshold: c.scaling.scaleDownThreshold,
           cooldown_period: c.scaling.cooldownSeconds,
-          enabled: c.autoscalingEnabled,
-          // No autoscaler runs yet: the settings are kept for it, and scaling is manual until it exists.
-          acted_on: false,
+          mode: c.scaling.mode ?? 'threshold',
+          ...(c.scaling.targetPerWorker !== undefined ? { target_per_worker: c.scaling.targetPerWorker } : {}),
+          ...(c.scaling.targetWaitSeconds !== undefined ? { target_wait_seconds: c.scaling.targetWaitSeconds } : {}),
+          ...(c.scaling.stabilizationWindowSeconds !== undefined ? { stabilization_window: c.scaling.stabilizationWindowSeconds } : {}),
         }
       : null,
     autoscaling_enabled: c.autoscalingEnabled,

@@ -5,7 +5,7 @@ import { Blueprint as BlueprintDefinition, workerDefinitions } from '#blueprint'
 import { AgentRole, AgentStatus, Cluster, ClusterStatus, ClusterType, ScalingSource } from '#db';
 import { JobName } from '#queue';
 import { ClusterIntent, RUNNABLE, workerBoundProblems, workerCapacity } from '#scaling';
-import { BlueprintStore, ClusterRepository, ClusterTransitions, GenesisSpawner, MetricsRepository, spawnInputFor } from '#cluster';
+import { Autoscaler, BlueprintStore, ClusterRepository, ClusterTransitions, GenesisSpawner, MetricsRepository, spawnInputFor } from '#cluster';
 import { Principal } from '../auth/auth.decorators';
 import { IdempotencyService } from '../common/idempotency.service';
 import { pageWindow } from '../common/paging.dto';
@@ -15,6 +15,8 @@ import {
   ClusterAgentDto,
   ClusterAgentListDto,
   ClusterMetricsDto,
+  EvaluateScalingDto,
+  EvaluationDto,
   mapSample,
   MetricsQuery,
   ClusterDto,
@@ -51,6 +53,7 @@ export class ClusterService {
     private readonly transitions: ClusterTransitions,
     private readonly idempotency: IdempotencyService,
     private readonly metricsRepo: MetricsRepository,
+    private readonly autoscaler: Autoscaler,
   ) {}
 
   async create(dto: CreateClusterDto, who: Principal | undefined, idempotencyKey: string | undefined): Promise<{ cluster: ClusterDto; replayed: boolean }> {
@@ -75,10 +78,12 @@ export class ClusterService {
         targetWorkers: target,
         config: dto.config ?? {},
         tags: dto.tags ?? [],
-        scaling: bp.cluster.scaling ? { ...bp.cluster.scaling, mode: 'threshold' } : null,
+        scaling: bp.cluster.scaling ? { mode: 'threshold', ...bp.cluster.scaling } : null,
         // a blueprint with a scaling section opts its clusters in; without one there is nothing to act on
         autoscalingEnabled: bp.cluster.scaling !== undefined && bp.cluster.scaling !== null,
         createdBy: who?.keyId ?? null,
+        // creation is the first scaling action: the autoscaler's cooldown starts here
+        lastScaledAt: new Date(),
       });
       await this.repo.recordDecision(m, {
         clusterId: c.id,
@@ -108,7 +113,7 @@ export class ClusterService {
     return this.withCounts(c);
   }
 
-  async update(id: string, dto: UpdateClusterDto): Promise<ClusterDto> {
+  async update(id: string, dto: UpdateClusterDto, who?: Principal): Promise<ClusterDto> {
     const c = await this.repo.transaction(async (m) => {
       const c = await this.mustLock(m, id);
       if (c.status === ClusterStatus.Destroyed || c.status === ClusterStatus.Destroying) {
@@ -128,10 +133,28 @@ export class ClusterService {
         ...(dto.description !== undefined ? { description: dto.description } : {}),
         ...(dto.tags !== undefined ? { tags: dto.tags } : {}),
         ...(dto.config !== undefined ? { config: dto.config } : {}),
+        ...(dto.autoscaling_enabled !== undefined ? { autoscalingEnabled: dto.autoscaling_enabled } : {}),
         minWorkers: min,
         maxWorkers: max,
       };
+      if (dto.autoscaling_enabled !== undefined && !c.scaling) {
+        throw invalid([{ path: 'autoscaling_enabled', rule: 'has_scaling', message: `cluster ${id} has no scaling rule (its blueprint has no cluster.scaling section): there is nothing to enable` }]);
+      }
       await this.repo.update(m, id, patch);
+      if (dto.autoscaling_enabled !== undefined && dto.autoscaling_enabled !== c.autoscalingEnabled) {
+        await this.repo.recordDecision(m, {
+          clusterId: id,
+          source: ScalingSource.Manual,
+          requestedBy: actorOf(who),
+          reasonCode: dto.autoscaling_enabled ? 'Resumed' : 'Paused',
+          reason: dto.autoscaling_enabled ? 'autoscaling resumed' : 'autoscaling paused',
+          rule: null,
+          fromWorkers: c.targetWorkers,
+          toWorkers: c.targetWorkers,
+          applied: true,
+          inputs: {},
+        });
+      }
       return { ...c, ...patch, updatedAt: new Date() };
     });
     return this.withCounts(c);
@@ -229,6 +252,22 @@ export class ClusterService {
     const c = await this.mustExist(id);
     const { supervisor, total } = buildHierarchy(await this.repo.presentAgents(id));
     return { cluster_id: c.id, cluster_name: c.name, supervisor, total_agents: total };
+  }
+
+  /** The policy's answer now (or for the given values), with its explanation; stores nothing. */
+  async evaluate(id: string, dto: EvaluateScalingDto): Promise<EvaluationDto> {
+    const c = await this.mustExist(id);
+    const metrics = dto.metrics ? Object.fromEntries(Object.entries(dto.metrics).filter(([, v]) => v !== undefined)) : undefined;
+    const ev = await this.autoscaler.dryRun(c, { current_workers: dto.current_workers, last_scaled_at: dto.last_scaled_at, metrics });
+    return {
+      target_workers: ev.target_workers,
+      current_workers: ev.current_workers,
+      reason_code: ev.reason_code,
+      reason: ev.reason,
+      rule: ev.rule,
+      would_change: ev.would_change,
+      explanation: { inputs: ev.inputs, proposals: ev.proposals, constraints: ev.constraints },
+    };
   }
 
   async metrics(id: string, q: MetricsQuery): Promise<ClusterMetricsDto> {

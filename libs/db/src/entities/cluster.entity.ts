@@ -9,6 +9,8 @@ export interface ClusterScalingSettings {
   cooldownSeconds: number;
   mode?: 'threshold' | 'target_tracking';
   targetPerWorker?: number;
+  targetWaitSeconds?: number;
+  stabilizationWindowSeconds?: number;
 }
 
 @Entity('clusters')
