@@ -147,6 +147,10 @@ export function mapBlueprint(b: Blueprint, v: BlueprintVersion, def: BlueprintDe
           scale_up_threshold: def.cluster.scaling.scaleUpThreshold,
           scale_down_threshold: def.cluster.scaling.scaleDownThreshold,
           cooldown_period: def.cluster.scaling.cooldownSeconds,
+          mode: def.cluster.scaling.mode ?? 'threshold',
+          ...(def.cluster.scaling.targetPerWorker !== undefined ? { target_per_worker: def.cluster.scaling.targetPerWorker } : {}),
+          ...(def.cluster.scaling.targetWaitSeconds !== undefined ? { target_wait_seconds: def.cluster.scaling.targetWaitSeconds } : {}),
+          ...(def.cluster.scaling.stabilizationWindowSeconds !== undefined ? { stabilization_window: def.cluster.scaling.stabilizationWindowSeconds } : {}),
         }
       : null,
     agents: def.agents.map((a) => ({
