@@ -19,13 +19,14 @@ export class ScheduleKeeper implements OnApplicationBootstrap, OnApplicationShut
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
-  private schedules(): [JobName.Housekeeping | JobName.ReconcileTick | JobName.MetricsTick | JobName.AutoscaleTick, number][] {
+  private schedules(): [JobName.Housekeeping | JobName.ReconcileTick | JobName.MetricsTick | JobName.AutoscaleTick | JobName.LifecycleTick, number][] {
     const c = this.runtime.config;
     return [
       [JobName.Housekeeping, c.housekeeping.intervalSeconds * 1000],
       [JobName.ReconcileTick, c.worker.reconcileIntervalSeconds * 1000],
       [JobName.MetricsTick, c.metrics.intervalSeconds * 1000],
       [JobName.AutoscaleTick, c.autoscale.intervalSeconds * 1000],
+      [JobName.LifecycleTick, c.lifecycle.intervalSeconds * 1000],
     ];
   }
 

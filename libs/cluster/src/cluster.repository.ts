@@ -133,6 +133,12 @@ export class ClusterRepository {
     return this.ds.getRepository(ScalingDecision).findAndCount({ where: { clusterId, ...(source ? { source } : {}) }, order: { id: 'DESC' }, skip, take });
   }
 
+  /** Clusters the lifecycle rules may act on: running or hibernated. */
+  async lifecycleCandidates(): Promise<string[]> {
+    const rows: { id: string }[] = await this.ds.query(`SELECT id FROM clusters WHERE status = ANY($1) OR status = 'hibernated'`, [RUNNABLE]);
+    return rows.map((r) => r.id);
+  }
+
   /** Clusters the autoscaler evaluates: opted in, with a scaling rule, running. */
   async autoscaled(): Promise<string[]> {
     const rows: { id: string }[] = await this.ds.query(`SELECT id FROM clusters WHERE autoscaling_enabled AND scaling IS NOT NULL AND status = ANY($1)`, [RUNNABLE]);

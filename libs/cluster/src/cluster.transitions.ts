@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { DomainError, notFound } from '#common';
 import { workerDefinitions } from '#blueprint';
 import { Cluster, ScalingDecision, ScalingSource } from '#db';
@@ -49,17 +50,25 @@ export class ClusterTransitions {
     const out = await this.repo.transaction(async (m) => {
       const c = await this.repo.lock(m, id);
       if (!c) throw notFound('cluster', id);
-      const live = (await this.repo.counts([id], m)).get(id)!.currentWorkers;
-      const now = new Date();
-      const r = planTransition(stateOf(c, live, capacity), intent, now);
-      if (!r.ok) throw toError(r, id);
-      if (r.patch) await this.repo.update(m, id, r.patch);
-      const decision = r.decision ? await this.repo.recordDecision(m, { ...r.decision, clusterId: id, source: actor.source, requestedBy: actor.requestedBy }) : null;
-      const cluster = r.patch ? { ...c, ...r.patch, updatedAt: now } : c;
-      return { cluster, decision, converge: r.converge };
+      return this.applyLocked(m, c, intent, actor, capacity);
     });
     if (out.converge) await this.converge(id);
     return { cluster: out.cluster, decision: out.decision };
+  }
+
+  /**
+   * Applies an intent inside the caller's transaction, which must hold the cluster's row lock (the
+   * lifecycle job decides and applies under one lock). The caller converges after its commit.
+   */
+  async applyLocked(m: EntityManager, c: Cluster, intent: ClusterIntent, actor: Actor, capacity?: { min: number; max: number }): Promise<Applied & { converge: boolean }> {
+    const live = (await this.repo.counts([c.id], m)).get(c.id)!.currentWorkers;
+    const now = new Date();
+    const r = planTransition(stateOf(c, live, capacity ?? (await this.capacityOf(c, m))), intent, now);
+    if (!r.ok) throw toError(r, c.id);
+    if (r.patch) await this.repo.update(m, c.id, r.patch);
+    const decision = r.decision ? await this.repo.recordDecision(m, { ...r.decision, clusterId: c.id, source: actor.source, requestedBy: actor.requestedBy }) : null;
+    const cluster = r.patch ? { ...c, ...r.patch, updatedAt: now } : c;
+    return { cluster, decision, converge: r.converge };
   }
 
   /**
@@ -74,8 +83,8 @@ export class ClusterTransitions {
     }
   }
 
-  private async capacityOf(c: Cluster): Promise<{ min: number; max: number }> {
-    const { definition } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true });
+  private async capacityOf(c: Cluster, m?: EntityManager): Promise<{ min: number; max: number }> {
+    const { definition } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true, manager: m });
     const cap = workerCapacity(workerDefinitions(definition).map((d) => ({ name: d.name, ...d.count })));
     return { min: cap.min, max: cap.max };
   }

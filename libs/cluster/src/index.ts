@@ -4,6 +4,7 @@ export * from './blueprint-agent';
 export * from './blueprint.repository';
 export * from './blueprint.store';
 export * from './cluster-core.module';
+export * from './cluster.lifecycle';
 export * from './cluster.repository';
 export * from './cluster.transitions';
 export * from './genesis.repository';

@@ -41,6 +41,7 @@ export interface AppConfig {
   worker: { concurrency: number; jobLockSeconds: number; reconcileIntervalSeconds: number; heartbeatSeconds: number };
   metrics: { intervalSeconds: number };
   autoscale: { intervalSeconds: number };
+  lifecycle: { intervalSeconds: number; graceSeconds: number };
   /** seconds a process waits for in-flight work on SIGTERM before exiting */
   shutdownGraceSeconds: number;
   housekeeping: { intervalSeconds: number; metricsRetentionHours: number; idempotencyTtlHours: number; historyRetentionDays: number };
@@ -115,6 +116,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     metrics: { intervalSeconds: dto.METRICS_INTERVAL_SECONDS ?? 30 },
     autoscale: { intervalSeconds: dto.AUTOSCALE_INTERVAL_SECONDS ?? 60 },
+    lifecycle: { intervalSeconds: dto.LIFECYCLE_INTERVAL_SECONDS ?? 60, graceSeconds: dto.LIFECYCLE_GRACE_SECONDS ?? 120 },
     shutdownGraceSeconds: dto.SHUTDOWN_GRACE_SECONDS ?? 30,
     housekeeping: {
       intervalSeconds: dto.HOUSEKEEPING_INTERVAL_SECONDS ?? 3600,

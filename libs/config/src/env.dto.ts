@@ -99,6 +99,14 @@ export class EnvDto {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   METRICS_INTERVAL_SECONDS?: number;
 
+  /** how often lifecycle rules are checked for every cluster (once per system) */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  LIFECYCLE_INTERVAL_SECONDS?: number;
+
+  /** no cluster is hibernated automatically within this many seconds of its creation or wake-up */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(86400)
+  LIFECYCLE_GRACE_SECONDS?: number;
+
   /** how often the autoscaler evaluates every cluster that takes part (once per system) */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(3600)
   AUTOSCALE_INTERVAL_SECONDS?: number;

@@ -29,6 +29,7 @@ export function jobIdentity<J extends JobName>(name: J, data: JobPayloads[J]): P
     case JobName.ReconcileWorkers:
     case JobName.DispatchTasks:
     case JobName.EvaluateScaling:
+    case JobName.EvaluateLifecycle:
       // keepLastIfActive: a job added while one runs is kept and runs after it, so a change made
       // during a run is never lost (plain deduplication would drop it until the next tick)
       return { deduplication: { id: `${name}-${clusterId}`, keepLastIfActive: true } };

@@ -28,6 +28,10 @@ export enum JobName {
   AutoscaleTick = 'autoscale-tick',
   /** evaluate the scaling policy for one cluster and apply its decision */
   EvaluateScaling = 'evaluate-scaling',
+  /** system-wide tick: one EvaluateLifecycle per running or hibernated cluster */
+  LifecycleTick = 'lifecycle-tick',
+  /** hibernate, destroy or wake one cluster by its lifecycle rules */
+  EvaluateLifecycle = 'evaluate-lifecycle',
   /** retention: expire idempotency keys, old metric samples */
   Housekeeping = 'housekeeping',
 }

@@ -13,6 +13,8 @@ export interface JobPayloads {
   [JobName.ExecuteTask]: ClusterJob & { taskId: string; agentId: string };
   [JobName.Housekeeping]: Record<string, never>;
   [JobName.MetricsTick]: Record<string, never>;
+  [JobName.LifecycleTick]: Record<string, never>;
+  [JobName.EvaluateLifecycle]: ClusterJob;
   [JobName.AutoscaleTick]: Record<string, never>;
   [JobName.EvaluateScaling]: ClusterJob;
 }
@@ -26,6 +28,8 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JobName.ExecuteTask]: QueueName.Tasks,
   [JobName.Housekeeping]: QueueName.Lifecycle,
   [JobName.MetricsTick]: QueueName.Metrics,
+  [JobName.LifecycleTick]: QueueName.Lifecycle,
+  [JobName.EvaluateLifecycle]: QueueName.Lifecycle,
   [JobName.AutoscaleTick]: QueueName.Autoscale,
   [JobName.EvaluateScaling]: QueueName.Autoscale,
 };

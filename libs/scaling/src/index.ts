@@ -2,5 +2,6 @@
 export * from './worker-plan';
 export * from './cluster-status';
 export * from './cluster-transition';
+export * from './lifecycle-policy';
 export * from './autoscale-policy';
 export * from './autoscale-simulate';

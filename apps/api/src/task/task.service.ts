@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, notFound } from '#common';
-import { TaskStatus } from '#db';
-import { BlueprintStore, ClusterRepository, TaskRepository } from '#cluster';
+import { ClusterStatus, TaskStatus } from '#db';
+import { BlueprintStore, ClusterLifecycle, ClusterRepository, TaskRepository } from '#cluster';
 import { CLOSED } from '#scaling';
 import { JobName, JobProducer } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
@@ -18,6 +18,7 @@ export class TaskService {
     private readonly tasks: TaskRepository,
     private readonly clusters: ClusterRepository,
     private readonly blueprints: BlueprintStore,
+    private readonly lifecycle: ClusterLifecycle,
     private readonly jobs: JobProducer,
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
@@ -50,6 +51,8 @@ export class TaskService {
       maxAttempts: this.runtime.config.tasks.maxAttempts,
       createdBy: who?.keyId ?? null,
     });
+    // Work for a hibernated cluster wakes it (when its rules say so); the task waits until workers are live.
+    if (c.status === ClusterStatus.Hibernated) await this.lifecycle.wakeForTask(c);
     try {
       await this.jobs.enqueue(JobName.DispatchTasks, { clusterId });
     } catch (e) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { WorkerProcessRepository } from '#cluster';
-import { JobName, QueueName } from '#queue';
+import { ClusterLifecycle, ClusterRepository, WorkerProcessRepository } from '#cluster';
+import { JobName, JobPayloads, JobProducer, QueueName } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
 import { JobHandler } from '../consumers';
 import { HousekeepingRepository } from './housekeeping.repository';
@@ -18,12 +18,15 @@ export interface HousekeepingResult {
 @Injectable()
 export class LifecycleHandler implements JobHandler {
   readonly queue = QueueName.Lifecycle;
-  readonly handles = [JobName.Housekeeping];
+  readonly handles = [JobName.Housekeeping, JobName.LifecycleTick, JobName.EvaluateLifecycle];
   private readonly logger = new Logger(LifecycleHandler.name);
 
   constructor(
     private readonly repo: HousekeepingRepository,
     private readonly workers: WorkerProcessRepository,
+    private readonly clusters: ClusterRepository,
+    private readonly lifecycle: ClusterLifecycle,
+    private readonly jobs: JobProducer,
     @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
@@ -31,6 +34,15 @@ export class LifecycleHandler implements JobHandler {
     switch (job.name) {
       case JobName.Housekeeping:
         return this.housekeeping();
+      case JobName.LifecycleTick: {
+        const ids = await this.clusters.lifecycleCandidates();
+        for (const clusterId of ids) await this.jobs.enqueue(JobName.EvaluateLifecycle, { clusterId });
+        return { evaluations: ids.length };
+      }
+      case JobName.EvaluateLifecycle: {
+        const d = await this.lifecycle.evaluate((job.data as JobPayloads[JobName.EvaluateLifecycle]).clusterId);
+        return d ? { decision: d.reasonCode, reason: d.reason } : { unchanged: true };
+      }
       default:
         // A job this build does not know (e.g. enqueued by a newer api): fail it visibly.
         throw new Error(`lifecycle queue has no handler for job ${job.name}`);
