@@ -11,6 +11,7 @@ import { BlueprintModule } from './blueprint/blueprint.module';
 import { ChatModule } from './chat/chat.module';
 import { ClusterModule } from './cluster/cluster.module';
 import { GenesisModule } from './genesis/genesis.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { TaskModule } from './task/task.module';
 import { GlobalExceptionFilter } from './common/error.filter';
 import { requestId } from './common/request-id';
@@ -47,7 +48,7 @@ export class AppModule {
               customLogLevel: requestLogLevel,
               ...requestLogMessages,
               hooks: quietFrameworkStartup,
-              autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/api/health' },
+              autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/api/health' || req.url === '/metrics' },
               redact: ['req.headers.authorization'],
             },
             resolveLogFormat(runtime.config.log.format, process.stdout.isTTY === true),
@@ -64,6 +65,7 @@ export class AppModule {
         ClusterModule,
         TaskModule,
         ChatModule,
+        MetricsModule,
       ],
       controllers: [HealthController],
       providers: [
