@@ -130,6 +130,8 @@ describe('tasks e2e: two worker processes run a cluster\'s tasks', () => {
     assert.equal(empty.status, 400);
     assert.equal((await sys.call('POST', `/api/clusters/${id}/tasks`, { body: { input: 'hi' }, token: '' })).status, 401);
 
+    // its lifecycle rules off, a hibernated cluster is not woken by work: the task waits
+    assert.equal((await sys.call('PUT', `/api/clusters/${id}`, { body: { config: { lifecycle: { enabled: false } } } })).status, 200);
     await sys.call('POST', `/api/clusters/${id}/hibernate`);
     const waiting = await sys.call('POST', `/api/clusters/${id}/tasks`, { body: { input: 'wait for me' } });
     assert.equal(waiting.status, 201, 'a hibernated cluster accepts tasks');

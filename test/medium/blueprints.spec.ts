@@ -49,7 +49,7 @@ describe('blueprints API', () => {
     const b = res.body;
     assert.equal(b.cluster_type, 'department');
     assert.deepEqual([b.min_workers, b.max_workers, b.default_workers], [3, 20, 5]);
-    assert.deepEqual(b.scaling, { metric: 'task_queue_length', scale_up_threshold: 10, scale_down_threshold: 2, cooldown_period: 300 });
+    assert.deepEqual(b.scaling, { metric: 'task_queue_length', scale_up_threshold: 10, scale_down_threshold: 2, cooldown_period: 300, mode: 'threshold' });
     const byName = Object.fromEntries(b.agents.map((a: { name: string }) => [a.name, a]));
     assert.equal(byName['Marketing Supervisor'].role, 'supervisor');
     assert.equal(byName['Content Creator'].reports_to, 'Marketing Supervisor');
