@@ -1,20 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { Client } from 'pg';
 import { Spawned, spawnApp, waitFor } from '../harness/process';
 import { closedPort, FakeLlm, startFakeOllama } from '../harness/fake-llm';
+import { query } from '../harness/recovery';
 import { TestSystem } from '../harness/system';
-
-async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(sql, params)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
 
 /** The most tasks that were running at the same moment, from their start and finish times. */
 function maxOverlap(rows: { started_at: Date; finished_at: Date }[]): number {

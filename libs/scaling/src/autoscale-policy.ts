@@ -1,3 +1,4 @@
+import type { ScalingConfig, ScalingMode } from '#blueprint';
 /**
  * The autoscaling policy: what size a cluster's worker pool should have now, and why. Pure and
  * deterministic: the caller passes the clock, the last scaling action and the latest metrics sample;
@@ -68,25 +69,19 @@
  * made because the oldest task already waits too long is exempt from the tolerance band.
  */
 
-export type ScalingMode = 'threshold' | 'target_tracking';
+export type { ScalingMode };
 
-/** The per-cluster settings; a superset of ClusterScalingSettings (libs/db) so that row passes as is. */
-export interface AutoscaleSettings {
+/**
+ * The per-cluster settings: the blueprint's scaling section (metric, thresholds, cooldown, mode,
+ * target per worker, target wait, stabilisation window; the cluster row keeps the same shape) plus
+ * the policy's own knobs. `metric` is any string here: an unknown one makes the threshold rule
+ * answer MetricsMissing instead of throwing.
+ */
+export interface AutoscaleSettings extends Omit<ScalingConfig, 'metric'> {
   /** task_queue_length | cpu_usage | memory_usage | load_percentage | tasks_per_minute | error_rate */
   metric: string;
-  scaleUpThreshold: number;
-  scaleDownThreshold: number;
-  cooldownSeconds: number;
-  /** default 'threshold' */
-  mode?: ScalingMode;
-  /** target_tracking: tasks (queued + running) per worker */
-  targetPerWorker?: number;
-  /** wait_time rule: the longest a queued task should wait before it starts */
-  targetWaitSeconds?: number;
   /** default 0.1 */
   tolerance?: number;
-  /** scale-down stabilisation window; default 0 (off) */
-  stabilizationWindowSeconds?: number;
   /** workers added at most per evaluation (positive integer; otherwise no limit) */
   maxScaleUpStep?: number;
   /** workers removed at most per evaluation (positive integer; otherwise no limit) */

@@ -7,7 +7,6 @@ import {
   IsDate,
   IsIn,
   IsInt,
-  IsNumber,
   IsObject,
   IsOptional,
   IsString,
@@ -21,6 +20,7 @@ import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterTy
 import { DescriptionField, FreeFormLimits, NameField, TagsField } from '../common/fields';
 import { PageQueryDto } from '../common/paging.dto';
 import { ClusterCounts } from '#cluster';
+import { MetricOverridesDto } from './scaling.dto';
 
 const enumMessage = (field: string, values: object) => `${field} must be one of ${Object.values(values).join(', ')}`;
 
@@ -141,19 +141,6 @@ export class DecisionsQuery extends PageQueryDto {
   /** only decisions from this source */
   @IsOptional() @IsIn(Object.values(ScalingSource), { message: enumMessage('source', ScalingSource) })
   source?: ScalingSource;
-}
-
-/** Metric values for a dry run; each replaces the live sample's value. */
-export class MetricOverridesDto {
-  @IsOptional() @IsNumber() @Min(0) @Max(1e9) queue_length?: number;
-  @IsOptional() @IsNumber() @Min(0) @Max(1e9) running?: number;
-  @IsOptional() @IsNumber() @Min(0) @Max(1e9) oldest_wait_seconds?: number;
-  @IsOptional() @IsNumber() @Min(0) @Max(1e9) tasks_per_minute?: number;
-  @IsOptional() @IsNumber() @Min(0) @Max(1e9) avg_response_ms?: number;
-  @IsOptional() @IsNumber() @Min(0) @Max(1) error_rate?: number;
-  @IsOptional() @IsNumber() @Min(0) @Max(100) load_percentage?: number;
-  @IsOptional() @IsNumber() @Min(0) @Max(1e6) cpu_usage?: number;
-  @IsOptional() @IsNumber() @Min(0) @Max(1e9) memory_usage?: number;
 }
 
 export class EvaluateScalingDto {

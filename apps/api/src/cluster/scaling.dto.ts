@@ -32,10 +32,8 @@ export class ScalingSettingsDto {
   stabilization_window?: number;
 }
 
-export class TracePointDto {
-  /** seconds from the start of the trace */
-  @IsNumber() @Min(0) @Max(366 * 24 * 3600)
-  t!: number;
+/** Metric values, in a sample's field names (a dry run's overrides, a trace point's sample). */
+export class MetricOverridesDto {
   @IsOptional() @IsNumber() @Min(0) @Max(1e9) queue_length?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(1e9) running?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(1e9) oldest_wait_seconds?: number;
@@ -45,6 +43,12 @@ export class TracePointDto {
   @IsOptional() @IsNumber() @Min(0) @Max(100) load_percentage?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(1e6) cpu_usage?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(1e9) memory_usage?: number;
+}
+
+export class TracePointDto extends MetricOverridesDto {
+  /** seconds from the start of the trace */
+  @IsNumber() @Min(0) @Max(366 * 24 * 3600)
+  t!: number;
 }
 
 export class SimulateScalingDto {
