@@ -30,4 +30,6 @@ export enum JobName {
   EvaluateScaling = 'evaluate-scaling',
   /** retention: expire idempotency keys, old metric samples */
   Housekeeping = 'housekeeping',
+  /** render a cluster's README.md and SKILLS.md and store those whose content changed */
+  GenerateManifests = 'generate-manifests',
 }

@@ -15,6 +15,7 @@ export interface JobPayloads {
   [JobName.MetricsTick]: Record<string, never>;
   [JobName.AutoscaleTick]: Record<string, never>;
   [JobName.EvaluateScaling]: ClusterJob;
+  [JobName.GenerateManifests]: ClusterJob;
 }
 
 /** Which queue carries which job. */
@@ -28,4 +29,5 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JobName.MetricsTick]: QueueName.Metrics,
   [JobName.AutoscaleTick]: QueueName.Autoscale,
   [JobName.EvaluateScaling]: QueueName.Autoscale,
+  [JobName.GenerateManifests]: QueueName.Manifests,
 };
