@@ -1,6 +1,6 @@
 import tseslint from 'typescript-eslint';
 
-const PURE_LIBS = ['libs/blueprint/**/*.ts', 'libs/genesis/**/*.ts', 'libs/scaling/**/*.ts', 'libs/common/**/*.ts', 'libs/llm/**/*.ts'];
+const PURE_LIBS = ['libs/blueprint/**/*.ts', 'libs/genesis/**/*.ts', 'libs/scaling/**/*.ts', 'libs/common/**/*.ts', 'libs/llm/**/*.ts', 'libs/manifests/**/*.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**'] },

@@ -6,10 +6,11 @@ import { AutoscaleHandler } from './autoscale/autoscale.handler';
 import { ClusterHandler } from './cluster/cluster.handler';
 import { MetricsHandler } from './metrics/metrics.handler';
 import { LifecycleHandler } from './lifecycle/lifecycle.handler';
+import { ManifestsHandler } from './manifests/manifests.handler';
 import { TaskHandler } from './tasks/task.handler';
 
 // The handlers' own declarations (their constructors only store what they are given).
-const declared = [AutoscaleHandler, ClusterHandler, LifecycleHandler, MetricsHandler, TaskHandler].map((H) => new (H as unknown as new () => { queue: QueueName; handles: JobName[] })());
+const declared = [AutoscaleHandler, ClusterHandler, LifecycleHandler, ManifestsHandler, MetricsHandler, TaskHandler].map((H) => new (H as unknown as new () => { queue: QueueName; handles: JobName[] })());
 
 describe('job handler coverage', () => {
   it('gives every job name exactly one handler, on its own queue', () => {

@@ -14,6 +14,8 @@ import { ScheduleKeeper } from './schedule.keeper';
 import { TaskRecovery } from './tasks/task.recovery';
 import { HousekeepingRepository } from './lifecycle/housekeeping.repository';
 import { LifecycleHandler } from './lifecycle/lifecycle.handler';
+import { ManifestRequests } from './manifests/manifest.requests';
+import { ManifestsHandler } from './manifests/manifests.handler';
 import { TaskHandler } from './tasks/task.handler';
 
 @Global()
@@ -24,7 +26,7 @@ class WorkerRuntimeModule {
   }
 }
 
-const HANDLERS = [AutoscaleHandler, ClusterHandler, LifecycleHandler, MetricsHandler, TaskHandler];
+const HANDLERS = [AutoscaleHandler, ClusterHandler, LifecycleHandler, ManifestsHandler, MetricsHandler, TaskHandler];
 
 /** The worker process: BullMQ consumers only, no HTTP server. */
 @Module({})
@@ -51,6 +53,7 @@ export class WorkerModule {
         ScheduleKeeper,
         TaskRecovery,
         ClusterReconciler,
+        ManifestRequests,
         ...HANDLERS,
         { provide: JOB_HANDLERS, useFactory: (...handlers: JobHandler[]) => handlers, inject: HANDLERS },
         QueueConsumers,

@@ -8,11 +8,12 @@ import { ClusterTransitions } from './cluster.transitions';
 import { GenesisRepository } from './genesis.repository';
 import { GenesisSpawner } from './genesis.spawner';
 import { LlmModule } from './llm.module';
+import { ManifestRepository } from './manifest.repository';
 import { MetricsRepository } from './metrics.repository';
 import { TaskRepository } from './task.repository';
 import { WorkerProcessRepository } from './worker-process.repository';
 
-const PROVIDERS = [Autoscaler, BlueprintRepository, BlueprintStore, ClusterLifecycle, ClusterRepository, ClusterTransitions, GenesisRepository, GenesisSpawner, MetricsRepository, TaskRepository, WorkerProcessRepository];
+const PROVIDERS = [Autoscaler, BlueprintRepository, BlueprintStore, ClusterLifecycle, ClusterRepository, ClusterTransitions, GenesisRepository, GenesisSpawner, ManifestRepository, MetricsRepository, TaskRepository, WorkerProcessRepository];
 
 /**
  * The cluster core both apps stand on: repositories, the blueprint store, the Genesis spawner, the

@@ -10,6 +10,7 @@ export * from './cluster.transitions';
 export * from './genesis.repository';
 export * from './genesis.spawner';
 export * from './llm.module';
+export * from './manifest.repository';
 export * from './metrics.repository';
 export * from './task.repository';
 export * from './worker-process.repository';

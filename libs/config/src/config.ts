@@ -45,6 +45,8 @@ export interface AppConfig {
   /** seconds a process waits for in-flight work on SIGTERM before exiting */
   shutdownGraceSeconds: number;
   housekeeping: { intervalSeconds: number; metricsRetentionHours: number; idempotencyTtlHours: number; historyRetentionDays: number };
+  /** `dir`: absolute; undefined means manifests live in the database only */
+  manifests: { dir: string | undefined };
 }
 
 export class ConfigError extends Error {
@@ -124,6 +126,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       idempotencyTtlHours: dto.IDEMPOTENCY_TTL_HOURS ?? 24,
       historyRetentionDays: dto.HISTORY_RETENTION_DAYS ?? 30,
     },
+    manifests: { dir: dto.MANIFESTS_DIR === undefined ? undefined : path.resolve(dto.MANIFESTS_DIR) },
   };
 }
 

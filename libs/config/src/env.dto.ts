@@ -178,4 +178,8 @@ export class EnvDto {
   /** comma-separated origins allowed by CORS (the chat UI) */
   @IsOptional() @IsString()
   CORS_ORIGINS?: string;
+
+  /** when set, the worker also writes each cluster's manifests to <dir>/<cluster id>/README.md and SKILLS.md */
+  @IsOptional() @IsString() @Matches(/\S/, { message: 'MANIFESTS_DIR must not be blank' })
+  MANIFESTS_DIR?: string;
 }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { jobIdentity } from './job.policy';
+import { jobIdentity, MANIFEST_DEBOUNCE_MS } from './job.policy';
 import { JobName, QueueName } from './queue.enum';
 import { JOB_QUEUE } from './queue.types';
 
@@ -20,6 +20,14 @@ describe('job identity policy', () => {
       assert.equal(id.deduplication?.id, `${name}-${cluster}`);
       assert.equal(id.deduplication?.keepLastIfActive, true, `${name}: a job added while one runs must not be dropped`);
     }
+  });
+
+  it('debounces manifest generation per cluster: coalesced, delayed, never restarted by a later request', () => {
+    const id = jobIdentity(JobName.GenerateManifests, { clusterId: cluster });
+    assert.equal(id.jobId, undefined);
+    assert.deepEqual(id.deduplication, { id: `generate-manifests-${cluster}`, keepLastIfActive: true });
+    assert.equal(id.delay, MANIFEST_DEBOUNCE_MS);
+    assert.ok(MANIFEST_DEBOUNCE_MS > 0 && MANIFEST_DEBOUNCE_MS <= 5000);
   });
 
   it('routes every job name to a queue', () => {

@@ -11,12 +11,20 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 };
 
 /**
+ * How long a manifest request waits before it runs: the coalescing window. Requests come in bursts
+ * (a scale-up ends several reconcile runs, the tick adds its own); every one that arrives while the
+ * first waits joins it, so a burst within the window costs one generation, which reads the rows
+ * as they are when it runs.
+ */
+export const MANIFEST_DEBOUNCE_MS = 2000;
+
+/**
  * How a job is identified. "Coalesce" jobs (reconcile, dispatch) use BullMQ deduplication: while
  * one waits, adding another is a no-op; while one runs, one more is kept to run after it; once it
  * has run a new one can be added. A plain jobId would keep deduplicating for as long as the
- * finished job is retained.
+ * finished job is retained. Debounced jobs (manifests) add a delay: the window requests coalesce in.
  */
-export function jobIdentity<J extends JobName>(name: J, data: JobPayloads[J]): Pick<JobsOptions, 'jobId' | 'deduplication'> {
+export function jobIdentity<J extends JobName>(name: J, data: JobPayloads[J]): Pick<JobsOptions, 'jobId' | 'deduplication' | 'delay'> {
   const clusterId = 'clusterId' in data ? data.clusterId : undefined;
   switch (name) {
     case JobName.SpawnCluster:
@@ -33,6 +41,14 @@ export function jobIdentity<J extends JobName>(name: J, data: JobPayloads[J]): P
       // keepLastIfActive: a job added while one runs is kept and runs after it, so a change made
       // during a run is never lost (plain deduplication would drop it until the next tick)
       return { deduplication: { id: `${name}-${clusterId}`, keepLastIfActive: true } };
+    case JobName.GenerateManifests:
+      // Debounce with a bounded wait: the first request starts a delayed job and later ones are
+      // no-ops while it waits (it reads the rows when it runs, so it sees their changes); one that
+      // arrives while it runs is kept and runs after it, again after the delay. Not `replace` or
+      // `reschedule`: those restart the wait on every request, so a cluster that keeps changing
+      // would never get its manifests. No `ttl`/`extend`: keepLastIfActive ignores ttl (its key
+      // lives as long as its job), and extend only prolongs a ttl.
+      return { deduplication: { id: `${name}-${clusterId}`, keepLastIfActive: true }, delay: MANIFEST_DEBOUNCE_MS };
     default:
       return {};
   }

@@ -34,4 +34,6 @@ export enum JobName {
   EvaluateLifecycle = 'evaluate-lifecycle',
   /** retention: expire idempotency keys, old metric samples */
   Housekeeping = 'housekeeping',
+  /** render a cluster's README.md and SKILLS.md and store those whose content changed */
+  GenerateManifests = 'generate-manifests',
 }

@@ -17,6 +17,7 @@ export interface JobPayloads {
   [JobName.EvaluateLifecycle]: ClusterJob;
   [JobName.AutoscaleTick]: Record<string, never>;
   [JobName.EvaluateScaling]: ClusterJob;
+  [JobName.GenerateManifests]: ClusterJob;
 }
 
 /** Which queue carries which job. */
@@ -32,4 +33,5 @@ export const JOB_QUEUE: { [J in JobName]: QueueName } = {
   [JobName.EvaluateLifecycle]: QueueName.Lifecycle,
   [JobName.AutoscaleTick]: QueueName.Autoscale,
   [JobName.EvaluateScaling]: QueueName.Autoscale,
+  [JobName.GenerateManifests]: QueueName.Manifests,
 };

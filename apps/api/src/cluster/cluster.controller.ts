@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { UserRole } from '#db';
 import { AsRead, Principal, RequireRole } from '../auth/auth.decorators';
@@ -19,6 +19,7 @@ import {
   HierarchyDto,
   ListAgentsQuery,
   ListClustersQuery,
+  ManifestListDto,
   ScaleClusterDto,
   UpdateClusterDto,
 } from './cluster.dto';
@@ -131,5 +132,21 @@ export class ClusterController {
   @Get(':id/scaling-decisions')
   listScalingDecisions(@UuidParam() id: string, @Query() q: DecisionsQuery) {
     return this.clusters.decisions(id, q);
+  }
+
+  /** The generated manifests (README.md, SKILLS.md) without content; 404 until the first is generated. */
+  @Get(':id/manifests')
+  listClusterManifests(@UuidParam() id: string): Promise<ManifestListDto> {
+    return this.clusters.manifests(id);
+  }
+
+  /** One generated manifest as Markdown: `README.md` or `SKILLS.md`. */
+  @Get(':id/manifests/:name')
+  @ApiProduces('text/markdown')
+  async getClusterManifest(@UuidParam() id: string, @Param('name') name: string, @Res({ passthrough: true }) res: Response): Promise<string> {
+    const content = await this.clusters.manifest(id, name);
+    // set here, after the lookup: an error keeps its JSON content type
+    res.type('text/markdown; charset=utf-8');
+    return content;
   }
 }

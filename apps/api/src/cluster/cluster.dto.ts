@@ -19,7 +19,7 @@ import {
 import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, MetricSample, ScalingDecision, ScalingSource } from '#db';
 import { DescriptionField, FreeFormLimits, NameField, TagsField } from '../common/fields';
 import { PageQueryDto } from '../common/paging.dto';
-import { ClusterCounts } from '#cluster';
+import { ClusterCounts, StoredManifest } from '#cluster';
 import { MetricOverridesDto } from './scaling.dto';
 
 const enumMessage = (field: string, values: object) => `${field} must be one of ${Object.values(values).join(', ')}`;
@@ -434,4 +434,26 @@ export function buildHierarchy(agents: ClusterAgent[]): { supervisor: HierarchyN
   };
   const supervisor = agents.find((a) => a.role === AgentRole.Supervisor);
   return { supervisor: supervisor ? node(supervisor, new Set()) : null, total: agents.length };
+}
+
+// Manifests: the generated README.md and SKILLS.md of a cluster.
+
+export class ManifestSummaryDto {
+  /** README.md or SKILLS.md */
+  name!: string;
+  /** SHA-256 of the content (hex) */
+  checksum!: string;
+  /** when the content last changed */
+  generated_at!: string;
+  /** bytes of UTF-8 content */
+  size!: number;
+}
+
+export class ManifestListDto {
+  cluster_id!: string;
+  manifests!: ManifestSummaryDto[];
+}
+
+export function mapManifest(m: StoredManifest): ManifestSummaryDto {
+  return { name: m.name, checksum: m.checksum, generated_at: m.generatedAt.toISOString(), size: m.size };
 }

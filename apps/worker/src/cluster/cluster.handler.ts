@@ -6,6 +6,7 @@ import { ClusterRepository, TaskRepository } from '#cluster';
 import { JobHandler } from '../consumers';
 import { ClusterReconciler } from './cluster.reconciler';
 import { TaskRecovery } from '../tasks/task.recovery';
+import { ManifestRequests } from '../manifests/manifest.requests';
 
 /** The spawn queue: first spawn of a cluster, convergence after any change, and the safety-net tick. */
 @Injectable()
@@ -19,11 +20,13 @@ export class ClusterHandler implements JobHandler {
     private readonly jobs: JobProducer,
     private readonly tasks: TaskRepository,
     private readonly recovery: TaskRecovery,
+    private readonly manifests: ManifestRequests,
   ) {}
 
   /** Converges the agents, then lets idle workers take queued tasks. */
   private async reconcile(clusterId: string): Promise<{ reconciled: string }> {
     await this.reconciler.reconcile(clusterId);
+    await this.manifests.request(clusterId); // the agents changed: so may the manifests (best effort, never throws)
     await this.jobs.enqueue(JobName.DispatchTasks, { clusterId });
     return { reconciled: clusterId };
   }
@@ -47,7 +50,9 @@ export class ClusterHandler implements JobHandler {
         // queued tasks whose dispatch was lost (e.g. the queue was down when they were submitted)
         const dispatch = await this.tasks.dispatchable();
         for (const clusterId of dispatch) await this.jobs.enqueue(JobName.DispatchTasks, { clusterId });
-        return { reconcile: ids.length, dispatch: dispatch.length, ...recovery };
+        // manifests missing or behind their cluster (a lost request, a change no reconcile followed)
+        const manifests = await this.manifests.requestBehind();
+        return { reconcile: ids.length, dispatch: dispatch.length, manifests, ...recovery };
       }
       default:
         throw new Error(`spawn queue has no handler for job ${job.name}`);
