@@ -5,7 +5,7 @@ import { Blueprint as BlueprintDefinition, workerDefinitions } from '#blueprint'
 import { AgentRole, AgentStatus, Cluster, ClusterStatus, ClusterType, ScalingSource } from '#db';
 import { JobName } from '#queue';
 import { ClusterIntent, RUNNABLE, workerBoundProblems, workerCapacity } from '#scaling';
-import { Autoscaler, BlueprintStore, ClusterRepository, ClusterTransitions, GenesisSpawner, MetricsRepository, spawnInputFor } from '#cluster';
+import { Autoscaler, BlueprintStore, BudgetService, ClusterRepository, ClusterTransitions, GenesisSpawner, MetricsRepository, spawnInputFor } from '#cluster';
 import { Principal } from '../auth/auth.decorators';
 import { IdempotencyService } from '../common/idempotency.service';
 import { pageWindow } from '../common/paging.dto';
@@ -54,6 +54,7 @@ export class ClusterService {
     private readonly idempotency: IdempotencyService,
     private readonly metricsRepo: MetricsRepository,
     private readonly autoscaler: Autoscaler,
+    private readonly budget: BudgetService,
   ) {}
 
   async create(dto: CreateClusterDto, who: Principal | undefined, idempotencyKey: string | undefined): Promise<{ cluster: ClusterDto; replayed: boolean }> {
@@ -95,6 +96,8 @@ export class ClusterService {
         toWorkers: target,
         applied: true,
       });
+      // the blueprint's budget section becomes the cluster's budget
+      if (bp.budget) await this.budget.put(c.id, bp.budget, m);
       return mapCluster(c, { currentWorkers: 0, agentsCount: 0 });
     });
     if (!result.replayed) await this.transitions.converge(result.body.id, JobName.SpawnCluster);
@@ -164,7 +167,10 @@ export class ClusterService {
    * Sets a new worker target. Requests on one cluster serialise on its row lock; the last one
    * accepted wins and the worker converges the agents to it.
    */
-  scale(id: string, dto: ScaleClusterDto, who: Principal | undefined): Promise<ClusterDto> {
+  async scale(id: string, dto: ScaleClusterDto, who: Principal | undefined): Promise<ClusterDto> {
+    // a scale-up is refused (402) once the hard budget limit is reached; scaling down is always allowed
+    const c = await this.repo.find(id);
+    if (c && dto.target_workers > c.targetWorkers) await this.budget.assertWithinBudget(id, `scale-up of cluster ${id} to ${dto.target_workers} workers`);
     return this.transition(id, { kind: 'scale', target: dto.target_workers, reason: dto.reason ?? null }, who);
   }
 
