@@ -54,6 +54,7 @@ export interface BudgetGate {
 }
 
 const money = (x: number) => x.toFixed(2);
+const PERIOD_ADJECTIVE: Record<string, string> = { day: 'daily', week: 'weekly', month: 'monthly' };
 
 /**
  * Cost and budgets (the Nest-bound side; the arithmetic is pure in #scaling/budget): budgets,
@@ -110,7 +111,7 @@ export class BudgetService {
     const b = s.budget;
     throw new DomainError(
       ErrorCode.BudgetExceeded,
-      `${what} refused: the cluster's ${b.period}ly budget (hard limit ${money(Number(b.hardLimit))} ${b.currency}) is reached: ` +
+      `${what} refused: the cluster's ${PERIOD_ADJECTIVE[b.period] ?? b.period} budget (hard limit ${money(Number(b.hardLimit))} ${b.currency}) is reached: ` +
         `${money(s.spent)} ${b.currency} spent since ${s.bounds.start.toISOString()}; it resets at ${s.bounds.end.toISOString()} or when the limit is raised`,
       { budget: { period: b.period, currency: b.currency, soft_limit: Number(b.softLimit), hard_limit: Number(b.hardLimit) }, spent: s.spent, resets_at: s.bounds.end.toISOString() },
     );
