@@ -26,7 +26,7 @@ export async function createApiApp(runtime: Runtime): Promise<INestApplication> 
   const doc = new DocumentBuilder()
     .setTitle('BRAiN cluster backend')
     .setDescription(
-      'Clusters of AI agents from YAML blueprints: Genesis spawns the agents, tasks run through an LLM, metrics are sampled and an explainable autoscaler sizes each worker pool (every decision recorded; dry run and trace replay), lifecycle rules hibernate idle clusters, wake them on new tasks and destroy long-hibernated ones, operators scale, hibernate, reactivate and destroy clusters, and chat with an LLM. Cost budgets are not built yet.',
+      'Clusters of AI agents from YAML blueprints: Genesis spawns the agents, tasks run through an LLM, metrics are sampled and an explainable autoscaler sizes each worker pool (every decision recorded; dry run and trace replay), lifecycle rules hibernate idle clusters, wake them on new tasks and destroy long-hibernated ones, operators scale, hibernate, reactivate and destroy clusters, and chat with an LLM. Task tokens and agent time are costed against per-cluster budgets (a soft limit alerts, a hard limit holds back and refuses work) with alerts listed and sent to a webhook.',
     )
     .setVersion(APP_VERSION)
     .addBearerAuth()

@@ -10,6 +10,7 @@ import { AuthModule } from './auth/auth.module';
 import { BlueprintModule } from './blueprint/blueprint.module';
 import { ChatModule } from './chat/chat.module';
 import { ClusterModule } from './cluster/cluster.module';
+import { CostModule } from './cost/cost.module';
 import { GenesisModule } from './genesis/genesis.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { TaskModule } from './task/task.module';
@@ -63,6 +64,7 @@ export class AppModule {
         BlueprintModule,
         GenesisModule,
         ClusterModule,
+        CostModule,
         TaskModule,
         ChatModule,
         MetricsModule,

@@ -7,6 +7,7 @@ import { JobName, JobProducer } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
 import { AutoscaleSettings, evaluateScaling, Evaluation, EvaluationInput, MetricsSnapshot, planTransition, Recommendation, RUNNABLE, workerCapacity } from '#scaling';
 import { BlueprintStore } from './blueprint.store';
+import { BudgetService } from './budget.service';
 import { ClusterRepository } from './cluster.repository';
 import { MetricsRepository } from './metrics.repository';
 
@@ -49,6 +50,7 @@ export class Autoscaler {
     private readonly metrics: MetricsRepository,
     private readonly jobs: JobProducer,
     @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly budget: BudgetService,
   ) {}
 
   /** Evaluates without the lock and stores nothing: the dry run, on live values or the given ones. */
@@ -129,6 +131,8 @@ export class Autoscaler {
       metrics_interval_seconds: this.runtime.config.metrics.intervalSeconds,
       recent_recommendations: window > 0 ? await this.recommendations(c.id, window, m) : [],
       paused: !c.autoscalingEnabled,
+      // what the budget affords (BudgetService.maxWorkers); undefined without a budget
+      budget_max_workers: await this.budget.maxWorkers(c, m, now),
     };
   }
 

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { Autoscaler } from './autoscaler';
 import { BlueprintRepository } from './blueprint.repository';
 import { BlueprintStore } from './blueprint.store';
+import { BudgetService } from './budget.service';
 import { ClusterLifecycle } from './cluster.lifecycle';
 import { ClusterRepository } from './cluster.repository';
 import { ClusterTransitions } from './cluster.transitions';
@@ -13,7 +14,7 @@ import { MetricsRepository } from './metrics.repository';
 import { TaskRepository } from './task.repository';
 import { WorkerProcessRepository } from './worker-process.repository';
 
-const PROVIDERS = [Autoscaler, BlueprintRepository, BlueprintStore, ClusterLifecycle, ClusterRepository, ClusterTransitions, GenesisRepository, GenesisSpawner, ManifestRepository, MetricsRepository, TaskRepository, WorkerProcessRepository];
+const PROVIDERS = [Autoscaler, BlueprintRepository, BlueprintStore, BudgetService, ClusterLifecycle, ClusterRepository, ClusterTransitions, GenesisRepository, GenesisSpawner, ManifestRepository, MetricsRepository, TaskRepository, WorkerProcessRepository];
 
 /**
  * The cluster core both apps stand on: repositories, the blueprint store, the Genesis spawner, the

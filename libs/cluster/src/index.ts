@@ -3,6 +3,7 @@ export * from './autoscaler';
 export * from './blueprint-agent';
 export * from './blueprint.repository';
 export * from './blueprint.store';
+export * from './budget.service';
 export * from './cluster-core.module';
 export * from './cluster.lifecycle';
 export * from './cluster.repository';

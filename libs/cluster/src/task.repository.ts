@@ -45,7 +45,7 @@ export class TaskRepository {
   async cancel(id: string): Promise<Task | null> {
     // TypeORM answers an UPDATE with [rows, affected count]
     const [rows]: [{ id: string }[], number] = await this.ds.query(
-      `UPDATE tasks SET status = 'cancelled', finished_at = clock_timestamp(), updated_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+      `UPDATE tasks SET status = 'cancelled', reserved_cost = 0, finished_at = clock_timestamp(), updated_at = now() WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
       [id],
     );
     return rows.length ? this.find(id) : null;
@@ -78,9 +78,13 @@ export class TaskRepository {
   }
 
   /** The agent takes the task: the task runs, the agent is busy until the task ends. */
-  async assign(m: EntityManager, task: Task, agent: ClusterAgent): Promise<void> {
+  async assign(m: EntityManager, task: Task, agent: ClusterAgent, reservedCost = 0): Promise<void> {
     // clock_timestamp(), not now(): now() is when the transaction began, before it waited for the lock
-    await m.query(`UPDATE tasks SET status = 'running', agent_id = $2, started_at = clock_timestamp(), updated_at = now() WHERE id = $1`, [task.id, agent.id]);
+    await m.query(`UPDATE tasks SET status = 'running', agent_id = $2, reserved_cost = $3, started_at = clock_timestamp(), updated_at = now() WHERE id = $1`, [
+      task.id,
+      agent.id,
+      reservedCost.toFixed(6),
+    ]);
     await m.query(`UPDATE cluster_agents SET status = 'busy', current_task_id = $2, updated_at = now() WHERE id = $1`, [agent.id, task.id]);
   }
 
@@ -119,7 +123,7 @@ export class TaskRepository {
       if (recorded) {
         await m.query(
           `UPDATE tasks SET status = $2, output = $3, error = $4, model = $5, prompt_tokens = $6, completion_tokens = $7, cost = $8,
-                  duration_ms = $9, finished_at = clock_timestamp(), updated_at = now(),
+                  duration_ms = $9, finished_at = clock_timestamp(), updated_at = now(), reserved_cost = 0,
                   attempts = attempts + CASE WHEN $2 = 'succeeded' THEN 1 ELSE 0 END WHERE id = $1`,
           [taskId, outcome.status, outcome.output, outcome.error, outcome.model, outcome.promptTokens, outcome.completionTokens, outcome.cost, outcome.durationMs],
         );
@@ -131,8 +135,11 @@ export class TaskRepository {
         await m.query(`UPDATE clusters SET ${counters} WHERE id = $1`, [task.cluster_id, outcome.durationMs]);
         await m.query(`UPDATE cluster_agents SET ${counters} WHERE id = $1`, [agentId, outcome.durationMs]);
         if (outcome.promptTokens !== null) {
+          // the reservation is settled above, in this transaction, as the real cost is recorded
+          const [agent] = (await m.query(`SELECT role FROM cluster_agents WHERE id = $1`, [agentId])) as { role: string }[];
           const costs = m.getRepository(CostEntry);
           await costs.insert({
+            role: agent?.role ?? null,
             clusterId: task.cluster_id,
             kind: 'tokens',
             amount: outcome.cost.toFixed(6),

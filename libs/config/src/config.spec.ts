@@ -38,3 +38,24 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('AGENT_HOURLY_RATES', () => {
+  const bad: [string, RegExp][] = [
+    ['[1]', /AGENT_HOURLY_RATES/],
+    ['{"worker": -1}', /"worker" needs a number >= 0/],
+    ['{"worker": "0.1"}', /"worker" needs a number >= 0/],
+    ['{"boss": 1}', /"boss" is not a role/],
+    ['{nope', /AGENT_HOURLY_RATES/],
+  ];
+  for (const [raw, msg] of bad) {
+    it(`refuses ${raw}`, () => assert.throws(() => loadConfig({ AGENT_HOURLY_RATES: raw }), msg));
+  }
+  it('defaults every role to free and reads the given rates', () => {
+    assert.deepEqual(loadConfig({}).cost.agentHourlyRates, { supervisor: 0, lead: 0, specialist: 0, worker: 0 });
+    assert.deepEqual(loadConfig({ AGENT_HOURLY_RATES: '{"supervisor":0.5,"worker":0.1}' }).cost.agentHourlyRates, { supervisor: 0.5, lead: 0, specialist: 0, worker: 0.1 });
+  });
+  it('checks ALERT_WEBHOOK_URL', () => {
+    assert.throws(() => loadConfig({ ALERT_WEBHOOK_URL: 'ftp://x' }), /ALERT_WEBHOOK_URL/);
+    assert.equal(loadConfig({ ALERT_WEBHOOK_URL: 'http://127.0.0.1:9/h' }).cost.alertWebhookUrl, 'http://127.0.0.1:9/h');
+  });
+});

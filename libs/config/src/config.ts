@@ -37,6 +37,12 @@ export interface AppConfig {
     prices: Record<string, { prompt: number; completion: number }>;
   };
   tasks: { maxAttempts: number };
+  cost: {
+    /** per hour of a live agent, by role (supervisor, lead, specialist, worker); absent roles are free */
+    agentHourlyRates: Record<string, number>;
+    /** budget and monitoring alerts are POSTed here when set */
+    alertWebhookUrl: string | undefined;
+  };
   chat: { requireAuth: boolean };
   worker: { concurrency: number; jobLockSeconds: number; reconcileIntervalSeconds: number; heartbeatSeconds: number };
   metrics: { intervalSeconds: number };
@@ -70,6 +76,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const errors = validateSync(dto, { whitelist: true });
   const problems = errors.flatMap(describe(source));
   const prices = parsePrices(dto.LLM_PRICES, problems);
+  const rates = parseRates(dto.AGENT_HOURLY_RATES, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return {
@@ -109,6 +116,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       prices,
     },
     tasks: { maxAttempts: dto.TASK_MAX_ATTEMPTS ?? 3 },
+    cost: { agentHourlyRates: rates, alertWebhookUrl: dto.ALERT_WEBHOOK_URL },
     chat: { requireAuth: dto.CHAT_REQUIRE_AUTH ?? false },
     worker: {
       concurrency: dto.WORKER_CONCURRENCY ?? 10,
@@ -158,6 +166,31 @@ function parsePrices(raw: string | undefined, problems: string[]): AppConfig['ll
     problems.push(`LLM_PRICES: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
     return defaults;
   }
+}
+
+const RATE_ROLES = ['supervisor', 'lead', 'specialist', 'worker'];
+
+/** AGENT_HOURLY_RATES: role -> cost per hour of a live agent, numbers >= 0, known roles only; default all free. */
+function parseRates(raw: string | undefined, problems: string[]): Record<string, number> {
+  const out: Record<string, number> = { supervisor: 0, lead: 0, specialist: 0, worker: 0 };
+  if (raw === undefined) return out;
+  try {
+    const parsed = JSON.parse(raw) as Record<string, unknown>;
+    for (const [role, rate] of Object.entries(parsed)) {
+      if (!RATE_ROLES.includes(role)) {
+        problems.push(`AGENT_HOURLY_RATES: "${role}" is not a role (${RATE_ROLES.join(', ')})`);
+        continue;
+      }
+      if (typeof rate !== 'number' || !Number.isFinite(rate) || rate < 0) {
+        problems.push(`AGENT_HOURLY_RATES: "${role}" needs a number >= 0`);
+        continue;
+      }
+      out[role] = rate;
+    }
+  } catch (e) {
+    problems.push(`AGENT_HOURLY_RATES: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  return out;
 }
 
 /** Reads ./.env when present; variables already set in the environment win. */

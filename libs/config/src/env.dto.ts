@@ -167,6 +167,14 @@ export class EnvDto {
   @IsOptional() @Matches(/^\s*\{[\s\S]*\}\s*$/, { message: 'LLM_PRICES must be a JSON object' })
   LLM_PRICES?: string;
 
+  /** JSON hourly rate per agent role for live agents' time cost: {"supervisor": 0.5, "worker": 0.1} */
+  @IsOptional() @Matches(/^\s*\{[\s\S]*\}\s*$/, { message: 'AGENT_HOURLY_RATES must be a JSON object' })
+  AGENT_HOURLY_RATES?: string;
+
+  /** budget and monitoring alerts are POSTed here as JSON (2 s timeout, never blocking) */
+  @IsOptional() @Matches(/^https?:\/\//, { message: 'ALERT_WEBHOOK_URL must start with http:// or https://' })
+  ALERT_WEBHOOK_URL?: string;
+
   /** attempts per task before it fails */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(20)
   TASK_MAX_ATTEMPTS?: number;

@@ -52,7 +52,7 @@ const cases: Case[] = [
       '| 4 | 1 | 20 | 2 |',
       '| 4 | 12 s | 1.50 | 33.3 % | 9.1 % |',
       '- Tasks: 0.012300 USD in all, over 22 priced tasks.',
-      'Budgets are not tracked yet.',
+      '/costs`.',
     ],
     lacks: ['Not attached', 'No metrics sample'],
   },

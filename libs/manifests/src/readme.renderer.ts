@@ -193,7 +193,7 @@ function cost(input: ManifestInput): string[] {
     '## Cost',
     '',
     `- Tasks: ${text(c.taskCostTotal)} ${text(c.currency)} in all, over ${c.pricedTasks} priced ${c.pricedTasks === 1 ? 'task' : 'tasks'}.`,
-    '- Budgets are not tracked yet.',
+    `- Spend this period (tasks and agent time), the budget and its forecast: \`GET /api/clusters/${input.cluster.id}/costs\`.`,
     '',
   ];
 }

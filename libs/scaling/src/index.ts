@@ -5,3 +5,5 @@ export * from './cluster-transition';
 export * from './lifecycle-policy';
 export * from './autoscale-policy';
 export * from './autoscale-simulate';
+export * from './budget';
+export * from './alert-condition';

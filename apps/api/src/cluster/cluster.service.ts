@@ -5,7 +5,7 @@ import { Blueprint as BlueprintDefinition, workerDefinitions } from '#blueprint'
 import { AgentRole, AgentStatus, Cluster, ClusterStatus, ClusterType, ScalingSource } from '#db';
 import { JobName } from '#queue';
 import { ClusterIntent, RUNNABLE, workerBoundProblems, workerCapacity } from '#scaling';
-import { Autoscaler, BlueprintStore, ClusterRepository, ClusterTransitions, GenesisSpawner, ManifestRepository, MetricsRepository, spawnInputFor } from '#cluster';
+import { Autoscaler, BlueprintStore, BudgetService, ClusterRepository, ClusterTransitions, GenesisSpawner, ManifestRepository, MetricsRepository, spawnInputFor } from '#cluster';
 import { isManifestName, MANIFEST_NAME_PATTERN, MANIFEST_NAMES } from '#manifests';
 import { Principal } from '../auth/auth.decorators';
 import { IdempotencyService } from '../common/idempotency.service';
@@ -58,6 +58,7 @@ export class ClusterService {
     private readonly metricsRepo: MetricsRepository,
     private readonly autoscaler: Autoscaler,
     private readonly manifestsRepo: ManifestRepository,
+    private readonly budget: BudgetService,
   ) {}
 
   async create(dto: CreateClusterDto, who: Principal | undefined, idempotencyKey: string | undefined): Promise<{ cluster: ClusterDto; replayed: boolean }> {
@@ -99,6 +100,8 @@ export class ClusterService {
         toWorkers: target,
         applied: true,
       });
+      // the blueprint's budget section becomes the cluster's budget
+      if (bp.budget) await this.budget.put(c.id, bp.budget, m);
       return mapCluster(c, { currentWorkers: 0, agentsCount: 0 });
     });
     if (!result.replayed) await this.transitions.converge(result.body.id, JobName.SpawnCluster);
@@ -168,7 +171,10 @@ export class ClusterService {
    * Sets a new worker target. Requests on one cluster serialise on its row lock; the last one
    * accepted wins and the worker converges the agents to it.
    */
-  scale(id: string, dto: ScaleClusterDto, who: Principal | undefined): Promise<ClusterDto> {
+  async scale(id: string, dto: ScaleClusterDto, who: Principal | undefined): Promise<ClusterDto> {
+    // a scale-up is refused (402) once the hard budget limit is reached; scaling down is always allowed
+    const c = await this.repo.find(id);
+    if (c && dto.target_workers > c.targetWorkers) await this.budget.assertWithinBudget(id, `scale-up of cluster ${id} to ${dto.target_workers} workers`);
     return this.transition(id, { kind: 'scale', target: dto.target_workers, reason: dto.reason ?? null }, who);
   }
 

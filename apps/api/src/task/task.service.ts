@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode, notFound } from '#common';
 import { ClusterStatus, TaskStatus } from '#db';
-import { BlueprintStore, ClusterLifecycle, ClusterRepository, TaskRepository } from '#cluster';
+import { BlueprintStore, BudgetService, ClusterLifecycle, ClusterRepository, TaskRepository } from '#cluster';
 import { CLOSED } from '#scaling';
 import { JobName, JobProducer } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
@@ -21,6 +21,7 @@ export class TaskService {
     private readonly lifecycle: ClusterLifecycle,
     private readonly jobs: JobProducer,
     @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly budget: BudgetService,
   ) {}
 
   /**
@@ -41,6 +42,7 @@ export class TaskService {
         });
       }
     }
+    await this.budget.assertWithinBudget(clusterId, `new task for cluster ${clusterId}`);
     const task = await this.tasks.create({
       clusterId,
       status: TaskStatus.Queued,

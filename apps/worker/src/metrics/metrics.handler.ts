@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { MetricsRepository } from '#cluster';
+import { BudgetService, MetricsRepository } from '#cluster';
 import { JobName, QueueName } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
 import { JobHandler } from '../consumers';
@@ -19,6 +19,7 @@ export class MetricsHandler implements JobHandler {
   constructor(
     private readonly metrics: MetricsRepository,
     @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly budget: BudgetService,
   ) {}
 
   async handle(job: Job): Promise<unknown> {
@@ -29,6 +30,17 @@ export class MetricsHandler implements JobHandler {
     const started = Date.now();
     const sampled = await this.metrics.collect(window, c.worker.heartbeatSeconds * 3);
     this.logger.debug({ sampled, ms: Date.now() - started }, 'metrics sampled');
-    return { sampled };
+    // Cost: live agents' time cost (each interval once, see BudgetService.accrueTime), then the
+    // budget and monitoring alerts. A failure here is logged and left to the next tick rather
+    // than retrying (and re-sampling) the whole tick.
+    let accrued = 0;
+    let alerts = 0;
+    try {
+      accrued = await this.budget.accrueTime();
+      alerts = await this.budget.evaluateAlerts();
+    } catch (e) {
+      this.logger.warn(`cost accrual or alert evaluation failed (${e instanceof Error ? e.message : String(e)}); the next tick tries again`);
+    }
+    return { sampled, accrued, alerts };
   }
 }

@@ -4,7 +4,7 @@ import { TaskStatus } from '#db';
 import { LlmProvider, modelFor, priceOf } from '#llm';
 import { JobName, JobPayloads, JobProducer, QueueName } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
-import { ClusterRepository, TASK_LLM, TaskOutcome, TaskRepository } from '#cluster';
+import { BudgetService, ClusterRepository, TASK_LLM, TaskOutcome, TaskRepository } from '#cluster';
 import { RUNNABLE } from '#scaling';
 import { JobHandler } from '../consumers';
 
@@ -30,6 +30,7 @@ export class TaskHandler implements JobHandler {
     private readonly jobs: JobProducer,
     @Inject(TASK_LLM) private readonly llm: LlmProvider,
     @Inject(RUNTIME) private readonly runtime: Runtime,
+    private readonly budget: BudgetService,
   ) {}
 
   async handle(job: Job): Promise<unknown> {
@@ -51,11 +52,15 @@ export class TaskHandler implements JobHandler {
       if (!idle.length) return [];
       const queued = await this.tasks.queued(m, clusterId, Math.max(50, idle.length * 4));
       const pairs: { taskId: string; agentId: string; attemptsLeft: number }[] = [];
+      const gate = await this.budget.gate(m, clusterId);
       for (const task of queued) {
         const i = idle.findIndex((a) => !task.capability || a.capabilities.includes(task.capability));
         if (i < 0) continue; // waits for an agent with its capability; later tasks may still fit others
+        // over budget: stays queued until the hard limit is raised or the period resets
+        const reserved = await gate.reserve(task.input, idle[i]);
+        if (reserved === null) continue;
         const [agent] = idle.splice(i, 1);
-        await this.tasks.assign(m, task, agent);
+        await this.tasks.assign(m, task, agent, reserved);
         pairs.push({ taskId: task.id, agentId: agent.id, attemptsLeft: task.maxAttempts - task.attempts });
         if (!idle.length) break;
       }

@@ -43,6 +43,8 @@ export class Cluster {
   @Column('int', { default: 0 }) tasksFailed!: number;
   @Column('double precision', { default: 0 }) avgTaskDurationMs!: number;
   @Column('uuid', { nullable: true }) createdBy!: string | null;
+  /** time cost is accrued up to here (advanced atomically by the metrics tick) */
+  @Column('timestamptz', { nullable: true }) costAccruedAt!: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

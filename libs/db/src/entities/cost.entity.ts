@@ -15,6 +15,8 @@ export class CostEntry {
   @Column('text', { nullable: true }) model!: string | null;
   @Column('uuid', { nullable: true }) taskId!: string | null;
   @Column('uuid', { nullable: true }) agentId!: string | null;
+  /** the agent role the entry is for (time cost per role; a task's agent role for tokens) */
+  @Column('text', { nullable: true }) role!: string | null;
   @Column('timestamptz') occurredAt!: Date;
 }
 
@@ -29,9 +31,14 @@ export class Budget {
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }
 
-/** A soft or hard limit crossed in a period; unique so each is raised once per period. */
+/**
+ * An alert: a budget level (soft, forecast, hard) crossed in a budget period, or a blueprint
+ * monitoring condition met (level = the condition, period = the UTC day); unique so each is raised
+ * once per period.
+ */
 @Entity('budget_alerts')
 @Index(['clusterId', 'level', 'periodStart'], { unique: true })
+@Index('IDX_budget_alerts_created', ['createdAt'])
 export class BudgetAlert {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') clusterId!: string;
@@ -39,5 +46,8 @@ export class BudgetAlert {
   @Column('timestamptz') periodStart!: Date;
   @Column('numeric', { precision: 14, scale: 6 }) spend!: string;
   @Column('numeric', { precision: 14, scale: 2 }) limitAmount!: string;
+  /** 'budget' or 'monitoring' */
+  @Column('text', { default: 'budget' }) kind!: string;
+  @Column('text', { default: '' }) message!: string;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

@@ -20,6 +20,8 @@ export class Task {
   @Column('int', { nullable: true }) promptTokens!: number | null;
   @Column('int', { nullable: true }) completionTokens!: number | null;
   @Column('numeric', { precision: 14, scale: 6, nullable: true }) cost!: string | null;
+  /** the estimated cost held against the budget while the task runs; 0 once settled */
+  @Column('numeric', { precision: 14, scale: 6, default: 0 }) reservedCost!: string;
   @Column('int', { nullable: true }) durationMs!: number | null;
   @Column('timestamptz', { nullable: true }) startedAt!: Date | null;
   @Column('timestamptz', { nullable: true }) finishedAt!: Date | null;
