@@ -14,11 +14,27 @@ export default tseslint.config(
   // Layering (docs/ARCHITECTURE.md): the two apps never import each other; both stand on libs/.
   {
     files: ['apps/worker/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)api/src(/|$)', message: 'the worker never imports the api app: move shared code to libs/ (e.g. #cluster)' }] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)(api|cli)/src(/|$)', message: 'the worker never imports the api or the cli app: move shared code to libs/ (e.g. #cluster)' }] }] },
   },
   {
     files: ['apps/api/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)worker/src(/|$)', message: 'the api never imports the worker app: move shared code to libs/' }] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)(worker|cli)/src(/|$)', message: 'the api never imports the worker or the cli app: move shared code to libs/' }] }] },
+  },
+  {
+    // The operator CLI is an HTTP client of the api: it shares no code with the api or the worker.
+    files: ['apps/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)(api|worker)/src(/|$)', message: 'the cli never imports the api or the worker app: it talks to the api over HTTP' },
+            { regex: '^#(db|queue|cluster|runtime|config)$', message: 'the cli is an HTTP client: no database, queue or server-side library' },
+            { regex: '^@nestjs/', message: 'the cli imports no Nest' },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['libs/**/*.ts'],
