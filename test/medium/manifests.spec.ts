@@ -80,7 +80,7 @@ describe('manifests: generated when the cluster changes, served by the api', () 
     const readme = await readmeWhen((md) => md.includes('- Workers: 3 live, target 3 (min 3, max 20)') && md.includes('- Status: active'), 'README.md of the active cluster');
     assert.match(readme, /^# Manifest Marketing\n/);
     assert.ok(readme.includes('- **Marketing Supervisor** (supervisor, '));
-    assert.ok(readme.includes('Budgets are not tracked yet.'));
+    assert.ok(readme.includes(`GET /api/clusters/${id}/costs`), 'the cost section points at the costs');
     const r = await anonymous(`/api/clusters/${id}/manifests/README.md`);
     assert.equal(r.headers.get('content-type'), 'text/markdown; charset=utf-8');
 
