@@ -22,6 +22,7 @@ import {
   timeCost,
 } from '#scaling';
 import { TASK_LLM } from './llm.module';
+import { TaskRepository } from './task.repository';
 
 /** Cost entries are recorded in this currency when a cluster has no budget (prices carry no currency). */
 export const DEFAULT_CURRENCY = 'USD';
@@ -70,6 +71,7 @@ export class BudgetService {
     @InjectDataSource() readonly ds: DataSource,
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(TASK_LLM) private readonly llm: LlmProvider,
+    private readonly tasks: TaskRepository,
   ) {}
 
   get(clusterId: string, m: EntityManager = this.ds.manager): Promise<Budget | null> {
@@ -126,8 +128,10 @@ export class BudgetService {
    */
   async gate(m: EntityManager, clusterId: string): Promise<BudgetGate> {
     const s = await this.state(clusterId, new Date(), m);
+    // no budget, nothing to hold against: dispatch stays as cheap as without this feature
+    if (!s) return { reserve: async () => 0 };
     const prices = this.runtime.config.llm.prices;
-    let reserved = s?.reserved ?? 0;
+    let reserved = s.reserved;
     const prompts = new Map<string, string>();
     return {
       reserve: async (input, agent) => {
@@ -135,20 +139,13 @@ export class BudgetService {
         const model = modelFor(this.llm, cfg.model);
         const price = prices[model] ?? prices['*'] ?? { prompt: 0, completion: 0 };
         if (price.prompt <= 0 && price.completion <= 0) return 0;
-        if (!prompts.has(agent.id)) {
-          const [row] = (await m.query(`SELECT a.name, a.role, g.system_prompt FROM cluster_agents a LEFT JOIN genesis_agents g ON g.id = a.genesis_agent_id WHERE a.id = $1`, [agent.id])) as {
-            name: string;
-            role: string;
-            system_prompt: string | null;
-          }[];
-          prompts.set(agent.id, row?.system_prompt ?? `You are ${row?.name}, a ${row?.role}.`);
-        }
+        if (!prompts.has(agent.id)) prompts.set(agent.id, (await this.tasks.agentContext(agent.id, m))?.systemPrompt ?? '');
         const promptTokens = countMessageTokens([
           { role: 'system', content: prompts.get(agent.id)! },
           { role: 'user', content: input },
         ]);
         const estimate = estimateTaskCost(price, promptTokens, typeof cfg.max_tokens === 'number' && cfg.max_tokens > 0 ? cfg.max_tokens : DEFAULT_ESTIMATE_MAX_TOKENS);
-        if (!canReserve({ hardLimit: s ? Number(s.budget.hardLimit) : null, spent: s?.spent ?? 0, reserved, estimate })) return null;
+        if (!canReserve({ hardLimit: Number(s.budget.hardLimit), spent: s.spent, reserved, estimate })) return null;
         reserved += estimate;
         return estimate;
       },

@@ -6,6 +6,7 @@ import { Cluster, ScalingDecision, ScalingSource } from '#db';
 import { JobName, JobProducer } from '#queue';
 import { ClusterIntent, ClusterState, planTransition, TransitionResult, workerCapacity } from '#scaling';
 import { BlueprintStore } from './blueprint.store';
+import { BudgetService } from './budget.service';
 import { ClusterRepository } from './cluster.repository';
 
 /** Who asked for a transition, for the decision log. */
@@ -35,6 +36,7 @@ export class ClusterTransitions {
     private readonly repo: ClusterRepository,
     private readonly blueprints: BlueprintStore,
     private readonly jobs: JobProducer,
+    private readonly budget: BudgetService,
   ) {}
 
   async apply(id: string, intent: ClusterIntent, actor: Actor): Promise<Applied> {
@@ -43,6 +45,10 @@ export class ClusterTransitions {
     // version never changes, so its capacity is read once.
     const snapshot = await this.repo.find(id);
     if (!snapshot) throw notFound('cluster', id);
+    // a scale-up is refused (402) once the hard budget limit is reached; scaling down always works
+    if (intent.kind === 'scale' && intent.target > snapshot.targetWorkers) {
+      await this.budget.assertWithinBudget(id, `scale-up of cluster ${id} to ${intent.target} workers`);
+    }
     const capacity = await this.capacityOf(snapshot);
     const pre = planTransition(stateOf(snapshot, 0, capacity), intent, new Date());
     if (!pre.ok) throw toError(pre, id);

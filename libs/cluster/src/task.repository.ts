@@ -89,8 +89,8 @@ export class TaskRepository {
   }
 
   /** What an agent runs a task with: its Genesis system prompt and effective config. */
-  async agentContext(agentId: string): Promise<{ name: string; role: string; systemPrompt: string; config: Record<string, unknown> } | null> {
-    const rows: { name: string; role: string; system_prompt: string | null; config: Record<string, unknown> }[] = await this.ds.query(
+  async agentContext(agentId: string, m: EntityManager = this.ds.manager): Promise<{ name: string; role: string; systemPrompt: string; config: Record<string, unknown> } | null> {
+    const rows: { name: string; role: string; system_prompt: string | null; config: Record<string, unknown> }[] = await m.query(
       `SELECT a.name, a.role, g.system_prompt, a.config FROM cluster_agents a LEFT JOIN genesis_agents g ON g.id = a.genesis_agent_id WHERE a.id = $1`,
       [agentId],
     );
