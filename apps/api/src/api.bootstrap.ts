@@ -1,13 +1,15 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { APP_VERSION } from '#config';
+import { JobProducer } from '#queue';
 import { Runtime } from '#runtime';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 import { AppModule } from './app.module';
 import { AuthService } from './auth/auth.service';
 import { bodyDepthLimit, requireJsonContentType } from './common/body-limits';
+import { mountConsole } from './console/console.static';
+import { setupSwagger } from './docs/openapi';
 
 /** Builds the api application (used by main.ts and by tests that need the app in-process). */
 export async function createApiApp(runtime: Runtime): Promise<INestApplication> {
@@ -15,24 +17,20 @@ export async function createApiApp(runtime: Runtime): Promise<INestApplication> 
   app.useLogger(app.get(Logger));
   // CORS first, so that browsers can read the body parsers' errors too
   app.enableCors({ origin: runtime.config.api.corsOrigins, credentials: false });
-  // Bodies are JSON only: other types are refused with a 415 naming the header (no route reads a
+  // Bodies are JSON only: other types are refused with a 415 naming the header (no /api route reads a
   // form), then parsed within the size limit (413), then refused when nested too deep (400) before
   // class-transformer recurses into them.
   app.use(['/api', '/v1'], requireJsonContentType);
   app.useBodyParser('json', { limit: runtime.config.api.bodyLimitBytes });
   app.use(bodyDepthLimit());
   app.set('query parser', 'extended');
+  // Plain express routes beside Nest's: the console's static files, and the queue dashboard with
+  // its own admin check (the key is checked through the AuthService on every request).
+  const express = app.getHttpAdapter().getInstance();
+  mountConsole(express);
+  mountQueueDashboard(express, app.get(AuthService), app.get(JobProducer).allQueues());
 
-  const doc = new DocumentBuilder()
-    .setTitle('BRAiN cluster backend')
-    .setDescription(
-      'Clusters of AI agents from YAML blueprints: Genesis spawns the agents, tasks run through an LLM, metrics are sampled and an explainable autoscaler sizes each worker pool (every decision recorded; dry run and trace replay), lifecycle rules hibernate idle clusters, wake them on new tasks and destroy long-hibernated ones, operators scale, hibernate, reactivate and destroy clusters, and chat with an LLM. Task tokens and agent time are costed against per-cluster budgets (a soft limit alerts, a hard limit holds back and refuses work) with alerts listed and sent to a webhook.',
-    )
-    .setVersion(APP_VERSION)
-    .addBearerAuth()
-    .build();
-  const document = SwaggerModule.createDocument(app, doc, { operationIdFactory: (_controller, method) => method });
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  setupSwagger(app);
   return app;
 }
 

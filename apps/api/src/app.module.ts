@@ -50,7 +50,8 @@ export class AppModule {
               ...requestLogMessages,
               hooks: quietFrameworkStartup,
               autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/api/health' || req.url === '/metrics' },
-              redact: ['req.headers.authorization'],
+              // the queue dashboard's login cookie holds an API key, like the Authorization header
+              redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
             },
             resolveLogFormat(runtime.config.log.format, process.stdout.isTTY === true),
           ),

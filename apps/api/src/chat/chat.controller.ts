@@ -1,12 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
-import { ChatMessage, ProviderHealth, StreamEvent } from '#llm';
+import { ChatMessage, StreamEvent } from '#llm';
 import { ChatAccess } from '../auth/auth.decorators';
 import { GlobalExceptionFilter } from '../common/error.filter';
-import { AxeChatRequestDto, ChatRequestDto, ChatResponseDto, OpenAiChatRequestDto, OpenAiMessageDto } from './chat.dto';
+import {
+  AxeChatRequestDto,
+  AxeChatResponseDto,
+  AxeHealthDto,
+  ChatRequestDto,
+  ChatResponseDto,
+  OpenAiChatCompletionDto,
+  OpenAiChatRequestDto,
+  OpenAiMessageDto,
+  OpenAiModelListDto,
+  ProviderHealthDto,
+} from './chat.dto';
 import { ChatService } from './chat.service';
 import { sendSse, sseEvent } from './sse';
 
@@ -25,6 +36,8 @@ export class ChatController {
    */
   @Post()
   @HttpCode(200)
+  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOkResponse({ type: ChatResponseDto, description: 'the answer; with `stream: true` a text/event-stream of `delta`, `usage` and `done` events instead' })
   async chatCompletion(@Body() dto: ChatRequestDto, @Res({ passthrough: true }) res: Response): Promise<ChatResponseDto | void> {
     const input = { messages: dto.messages, model: dto.model, maxTokens: dto.max_tokens, temperature: dto.temperature, clusterId: dto.cluster_id, agentId: dto.agent_id };
     if (!dto.stream) {
@@ -48,7 +61,7 @@ export class ChatController {
   /** Which provider and model answer chat, and whether the provider answers now. */
   @Get('health')
   @SkipThrottle()
-  chatHealth(): Promise<ProviderHealth> {
+  chatHealth(): Promise<ProviderHealthDto> {
     return this.chat.health();
   }
 }
@@ -62,6 +75,8 @@ export class OpenAiCompatController {
 
   @Post('chat/completions')
   @HttpCode(200)
+  @ApiProduces('application/json', 'text/event-stream')
+  @ApiOkResponse({ type: OpenAiChatCompletionDto, description: 'a chat.completion; with `stream: true` a text/event-stream of chat.completion.chunk objects ending with [DONE]' })
   async createChatCompletion(@Body() dto: OpenAiChatRequestDto, @Res({ passthrough: true }) res: Response): Promise<unknown> {
     const messages: ChatMessage[] = dto.messages.map((m: OpenAiMessageDto) => ({
       role: m.role === 'developer' ? 'system' : m.role,
@@ -108,7 +123,7 @@ export class OpenAiCompatController {
   }
 
   @Get('models')
-  async listModels() {
+  async listModels(): Promise<OpenAiModelListDto> {
     const p = this.chat.provider;
     return { object: 'list', data: [{ id: p.defaultModel, object: 'model', created: 0, owned_by: p.name }] };
   }
@@ -124,14 +139,14 @@ export class AxeController {
   /** `{model, messages, temperature}` → `{text, raw}` */
   @Post('chat')
   @HttpCode(200)
-  async axeChat(@Body() dto: AxeChatRequestDto): Promise<{ text: string; raw: unknown }> {
+  async axeChat(@Body() dto: AxeChatRequestDto): Promise<AxeChatResponseDto> {
     const r = await this.chat.complete({ messages: dto.messages, model: dto.model, temperature: dto.temperature });
-    return { text: r.content, raw: r.raw };
+    return { text: r.content, raw: r.raw as Record<string, unknown> };
   }
 
   @Get('health')
   @SkipThrottle()
-  async axeHealth() {
+  async axeHealth(): Promise<AxeHealthDto> {
     const h = await this.chat.health();
     return { status: h.reachable ? 'ok' : 'degraded', ...h };
   }

@@ -50,10 +50,82 @@ export class ChatRequestDto {
   agent_id?: string;
 }
 
+export class UsageDto {
+  prompt_tokens!: number;
+  completion_tokens!: number;
+  total_tokens!: number;
+}
+
+export class AssistantMessageDto {
+  role!: 'assistant';
+  content!: string;
+}
+
 export class ChatResponseDto {
-  message!: { role: 'assistant'; content: string };
+  message!: AssistantMessageDto;
   model!: string;
-  usage!: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+  usage!: UsageDto;
+}
+
+/** The chat provider's state (GET /api/chat/health). */
+export class ProviderHealthDto {
+  /** local, ollama or openai */
+  provider!: string;
+  model!: string;
+  reachable!: boolean;
+  latency_ms!: number;
+  detail!: string;
+}
+
+export class AxeHealthDto extends ProviderHealthDto {
+  /** ok when the provider answers, degraded otherwise */
+  status!: 'ok' | 'degraded';
+}
+
+export class AxeChatResponseDto {
+  /** the answer */
+  text!: string;
+  /** the provider's own answer, as it came */
+  raw!: Record<string, unknown>;
+}
+
+export class OpenAiAnswerDto {
+  role!: 'assistant';
+  content!: string;
+  /** always null here */
+  refusal!: string | null;
+}
+
+export class OpenAiChoiceDto {
+  index!: number;
+  message!: OpenAiAnswerDto;
+  finish_reason!: string;
+  /** always null here */
+  logprobs!: Record<string, unknown> | null;
+}
+
+/** OpenAI's `chat.completion` object (without `stream`). */
+export class OpenAiChatCompletionDto {
+  /** chatcmpl-... */
+  id!: string;
+  object!: 'chat.completion';
+  /** Unix seconds */
+  created!: number;
+  model!: string;
+  choices!: OpenAiChoiceDto[];
+  usage!: UsageDto;
+}
+
+export class OpenAiModelDto {
+  id!: string;
+  object!: 'model';
+  created!: number;
+  owned_by!: string;
+}
+
+export class OpenAiModelListDto {
+  object!: 'list';
+  data!: OpenAiModelDto[];
 }
 
 /** OpenAI's chat message: content is a string or a list of text parts. */

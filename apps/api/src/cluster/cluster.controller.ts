@@ -21,6 +21,7 @@ import {
   ListClustersQuery,
   ManifestListDto,
   ScaleClusterDto,
+  ScalingDecisionListDto,
   UpdateClusterDto,
 } from './cluster.dto';
 import { ClusterService } from './cluster.service';
@@ -130,7 +131,7 @@ export class ClusterController {
 
   /** The audit log of scaling actions and evaluations, newest first; `source` filters. */
   @Get(':id/scaling-decisions')
-  listScalingDecisions(@UuidParam() id: string, @Query() q: DecisionsQuery) {
+  listScalingDecisions(@UuidParam() id: string, @Query() q: DecisionsQuery): Promise<ScalingDecisionListDto> {
     return this.clusters.decisions(id, q);
   }
 

@@ -333,6 +333,14 @@ export class ScalingDecisionDto {
   created_at!: string;
 }
 
+export class ScalingDecisionListDto {
+  @Type(() => ScalingDecisionDto)
+  decisions!: ScalingDecisionDto[];
+  total!: number;
+  page!: number;
+  page_size!: number;
+}
+
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 export function mapCluster(c: Cluster, counts: ClusterCounts): ClusterDto {

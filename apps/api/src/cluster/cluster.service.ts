@@ -33,7 +33,7 @@ import {
   mapDecision,
   mapManifest,
   ScaleClusterDto,
-  ScalingDecisionDto,
+  ScalingDecisionListDto,
   UpdateClusterDto,
 } from './cluster.dto';
 
@@ -284,7 +284,7 @@ export class ClusterService {
     return { cluster_id: id, samples: samples.map(mapSample) };
   }
 
-  async decisions(id: string, q: DecisionsQuery): Promise<{ decisions: ScalingDecisionDto[]; total: number; page: number; page_size: number }> {
+  async decisions(id: string, q: DecisionsQuery): Promise<ScalingDecisionListDto> {
     await this.mustExist(id);
     const { skip, take } = pageWindow(q);
     const [rows, total] = await this.repo.decisions(id, skip, take, q.source);

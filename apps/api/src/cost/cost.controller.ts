@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { BudgetService, budgetView, ClusterRepository } from '#cluster';
 import { BudgetAlert } from '#db';
 import { invalid, notFound } from '#common';
 import { pageWindow } from '../common/paging.dto';
 import { UuidParam } from '../common/uuid-param';
-import { AlertDto, AlertListDto, AlertsQuery, BudgetDto, BudgetViewDto } from './cost.dto';
+import { AlertDto, AlertListDto, AlertsQuery, BudgetDto, BudgetViewDto, CostsDto } from './cost.dto';
 
 const alertDto = (a: BudgetAlert): AlertDto => ({
   id: a.id,
@@ -57,6 +57,7 @@ export class CostController {
    * the forecast to the end of the period at the current burn rate (spend / elapsed × period length).
    */
   @Get('clusters/:id/costs')
+  @ApiOkResponse({ type: CostsDto })
   async getCosts(@UuidParam() id: string): Promise<Record<string, unknown>> {
     await this.mustExist(id);
     return this.budgets.costs(id);

@@ -62,3 +62,44 @@ export class AlertListDto {
   page_size!: number;
 }
 
+
+export class CostByModelDto {
+  model!: string;
+  amount!: number;
+  tokens!: number;
+  tasks!: number;
+}
+
+export class CostByRoleDto {
+  role!: string;
+  amount!: number;
+  tasks_cost!: number;
+  time_cost!: number;
+}
+
+export class CostsDto {
+  cluster_id!: string;
+  /** ISO 4217 code of the amounts */
+  currency!: string;
+  /** the budget's period, or month without a budget */
+  period!: string;
+  period_start!: string;
+  resets_at!: string;
+  /** tasks_cost + time_cost this period */
+  spent!: number;
+  /** cost of the tokens of tasks */
+  tasks_cost!: number;
+  /** cost of agent time */
+  time_cost!: number;
+  /** tasks costed this period */
+  tasks!: number;
+  cost_per_task!: number;
+  /** cost reserved by running tasks, not yet spent */
+  reserved!: number;
+  /** spend at the end of the period at the current burn rate */
+  forecast!: number;
+  by_model!: CostByModelDto[];
+  by_role!: CostByRoleDto[];
+  budget!: BudgetViewDto | null;
+  hard_limit_reached!: boolean;
+}

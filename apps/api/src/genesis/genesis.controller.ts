@@ -2,7 +2,21 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AsRead } from '../auth/auth.decorators';
 import { UuidParam } from '../common/uuid-param';
-import { AgentListQuery, GenesisAgentDto, GenesisAgentListDto, SpawnRequestDto, TemplateIdParams, TraitIdParams, TraitQueryDto, ValidationOutcomeDto } from './genesis.dto';
+import {
+  AgentListQuery,
+  GenesisAgentDto,
+  GenesisAgentListDto,
+  GenesisInfoDto,
+  SpawnRequestDto,
+  TemplateDto,
+  TemplateIdParams,
+  TemplateListDto,
+  TraitDto,
+  TraitIdParams,
+  TraitListDto,
+  TraitQueryDto,
+  ValidationOutcomeDto,
+} from './genesis.dto';
 import { GenesisService } from './genesis.service';
 
 @ApiTags('genesis')
@@ -13,23 +27,23 @@ export class GenesisController {
 
   /** Agent templates (archetypes): base config, system prompt, trait profile, capabilities, tools. */
   @Get('templates')
-  listTemplates() {
+  listTemplates(): TemplateListDto {
     return { templates: this.genesis.listTemplates() };
   }
 
   @Get('templates/:id')
-  getTemplate(@Param() p: TemplateIdParams) {
+  getTemplate(@Param() p: TemplateIdParams): TemplateDto {
     return this.genesis.getTemplate(p.id);
   }
 
   /** Trait definitions with categories and bounds; `category` filters. */
   @Get('traits')
-  listTraits(@Query() q: TraitQueryDto) {
+  listTraits(@Query() q: TraitQueryDto): TraitListDto {
     return { traits: this.genesis.listTraits(q.category) };
   }
 
   @Get('traits/:id')
-  getTrait(@Param() p: TraitIdParams) {
+  getTrait(@Param() p: TraitIdParams): TraitDto {
     return this.genesis.getTrait(p.id);
   }
 
@@ -59,7 +73,7 @@ export class GenesisController {
 
   /** Catalog sizes, agents made per template and the foundation rules in force. */
   @Get('info')
-  genesisInfo() {
+  genesisInfo(): Promise<GenesisInfoDto> {
     return this.genesis.info();
   }
 }

@@ -115,11 +115,11 @@ export const mapTemplate = (t: AgentTemplate) => ({
   id: t.id,
   name: t.name,
   description: t.description,
-  suited_roles: t.suited_roles,
-  base_config: t.base_config,
-  trait_profile: t.trait_profile,
-  capabilities: t.capabilities,
-  tools: t.tools,
+  suited_roles: [...t.suited_roles],
+  base_config: t.base_config as unknown as Record<string, unknown>,
+  trait_profile: { ...t.trait_profile },
+  capabilities: [...t.capabilities],
+  tools: [...t.tools],
 });
 
 export class TraitDto {
@@ -151,3 +151,47 @@ export const mapTrait = (t: TraitDefinition): TraitDto => ({
   ethics_critical: t.ethics_critical,
   aliases: [...t.aliases],
 });
+
+// Response shapes of the catalog routes, so the OpenAPI document describes them.
+
+export class TemplateDto {
+  /** snake_case template id */
+  id!: string;
+  name!: string;
+  description!: string;
+  /** the first is the role an agent gets when none is asked for */
+  suited_roles!: string[];
+  /** llm_model, temperature, max_tokens and the system prompt's parts */
+  base_config!: Record<string, unknown>;
+  /** trait id -> value; traits not listed keep their default */
+  trait_profile!: Record<string, number>;
+  capabilities!: string[];
+  tools!: string[];
+}
+
+export class TemplateListDto {
+  templates!: TemplateDto[];
+}
+
+export class TraitListDto {
+  traits!: TraitDto[];
+}
+
+export class FoundationRulesDto {
+  /** the thresholds that block a spawn, e.g. minSafetyPriority, maxRiskTolerance */
+  blocking!: Record<string, number>;
+  /** tools an agent may only get with the matching safety traits */
+  dangerous_tools!: string[];
+  /** traits a request may never lower below the template's value */
+  never_lowered!: string[];
+}
+
+export class GenesisInfoDto {
+  /** number of templates in the catalog */
+  templates!: number;
+  /** number of trait definitions */
+  traits!: number;
+  /** template id -> agents made from it */
+  agents_by_template!: Record<string, number>;
+  foundation_rules!: FoundationRulesDto;
+}

@@ -87,8 +87,8 @@ export class GenesisService {
       agents_by_template: await this.repo.countsByTemplate(),
       foundation_rules: {
         blocking: FOUNDATION_THRESHOLDS,
-        dangerous_tools: DANGEROUS_TOOLS,
-        never_lowered: NON_LOWERABLE_TRAITS,
+        dangerous_tools: [...DANGEROUS_TOOLS],
+        never_lowered: [...NON_LOWERABLE_TRAITS],
       },
     };
   }
