@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Runs the compiled test files with node's own test runner. Layers: unit (*.spec.js beside the
 // code, pure), medium (test/medium, real Postgres + Redis, one database per file) and e2e
-// (test/e2e, boots api + worker processes). `node scripts/run-tests.js [unit|medium|e2e]...`
+// (test/e2e, boots api + worker processes) and browser (test/browser, headless Chromium against api +
+// worker; skipped with a printed reason when there is no Chromium).
+// `node scripts/run-tests.js [unit|medium|e2e|browser]...`
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -9,7 +11,7 @@ const { spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
-const layers = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'medium', 'e2e'];
+const layers = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'medium', 'e2e', 'browser'];
 
 function walk(dir, out = []) {
   if (!fs.existsSync(dir)) return out;
@@ -27,6 +29,12 @@ if (layers.includes('unit')) {
 }
 if (layers.includes('medium')) files.push(...walk(path.join(dist, 'test', 'medium')).filter((f) => f.endsWith('.spec.js')));
 if (layers.includes('e2e')) files.push(...walk(path.join(dist, 'test', 'e2e')).filter((f) => f.endsWith('.e2e-spec.js')));
+if (layers.includes('browser')) {
+  // Debian's chromium (apt-get install chromium; .ci/run installs it), or CHROMIUM_PATH: never a download
+  const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (fs.existsSync(chromium)) files.push(...walk(path.join(dist, 'test', 'browser')).filter((f) => f.endsWith('.browser-spec.js')));
+  else process.stdout.write(`browser tests skipped: no Chromium at ${chromium} (apt-get install -y chromium, or set CHROMIUM_PATH)\n`);
+}
 
 if (!files.length) {
   process.stderr.write('no test files found: did the build run?\n');

@@ -3,7 +3,7 @@
 //   #/clusters/<id>       one cluster: facts, actions, chart, hierarchy, agents, decisions, costs, manifests
 //   #/chat[?cluster=<id>] chat with the LLM or a cluster, streamed
 import { api, ApiError, apiKey, authHeaders, readSse } from './api.js';
-import { clear, h, markdown, money, statusBadge, table, when } from './dom.js';
+import { clear, fill, h, markdown, money, statusBadge, table, when } from './dom.js';
 
 const view = document.getElementById('view');
 const notice = document.getElementById('notice');
@@ -114,7 +114,7 @@ async function clustersView() {
       const r = await api('GET', `/api/clusters?${q}`);
       clear(body);
       if (!r.clusters.length) {
-        body.append(h('p', {}, 'No clusters yet. Create one with ', h('code', {}, 'npm run cli -- clusters create BLUEPRINT NAME'), ' or POST /api/clusters.'));
+        body.append(h('p', {}, 'No clusters yet. Create one with ', h('code', {}, 'npm run cli -- clusters create --blueprint marketing-v1 --name NAME'), ' or POST /api/clusters.'));
         return;
       }
       body.append(
@@ -208,7 +208,7 @@ async function clusterView(id) {
     firstLoad = false;
     target.min = String(c.min_workers);
     target.max = String(c.max_workers);
-    clear(facts).append(
+    fill(facts, 
       h('h2', { id: 'facts-h' }, 'Status'),
       h('dl', { class: 'facts' },
         h('dt', {}, 'Status'), h('dd', { id: 'cluster-status' }, statusBadge(c.status), c.status_reason ? h('span', { class: 'muted' }, ` ${c.status_reason}`) : null),
@@ -264,7 +264,7 @@ async function clusterView(id) {
         h('span', {}, h('strong', {}, n.name), ` — ${n.role} `, statusBadge(n.status)),
         n.subordinates.length ? h('ul', {}, n.subordinates.map(node)) : null,
       );
-    clear(tree).append(
+    fill(tree, 
       h('h2', { id: 'tree-h' }, `Hierarchy (${r.total_agents} agents)`),
       r.supervisor ? h('ul', { class: 'tree' }, node(r.supervisor)) : h('p', { class: 'muted' }, 'No supervisor yet.'),
     );
@@ -272,7 +272,7 @@ async function clusterView(id) {
 
   async function loadAgents() {
     const r = await api('GET', `${path}/agents?page=${agentsPage}&page_size=20`);
-    clear(agents).append(
+    fill(agents, 
       h('h2', { id: 'agents-h' }, 'Agents'),
       table(
         ['Name', 'Role', 'Status', { label: 'Tasks done', num: true }, { label: 'Failed', num: true }, 'Last active', 'Error'],
@@ -297,7 +297,7 @@ async function clusterView(id) {
 
   async function loadDecisions() {
     const r = await api('GET', `${path}/scaling-decisions?page_size=20`);
-    clear(decisions).append(
+    fill(decisions, 
       h('h2', { id: 'decisions-h' }, `Scaling decisions (${r.total})`),
       r.decisions.length
         ? table(
@@ -319,7 +319,7 @@ async function clusterView(id) {
   async function loadCosts() {
     const c = await api('GET', `${path}/costs`);
     const b = c.budget;
-    clear(costs).append(
+    fill(costs, 
       h('h2', { id: 'costs-h' }, 'Costs and budget'),
       h('dl', { class: 'facts' },
         h('dt', {}, 'Period'), h('dd', {}, `${c.period} from ${when(c.period_start)}, resets ${when(c.resets_at)}`),
@@ -339,13 +339,13 @@ async function clusterView(id) {
     try {
       const r = await api('GET', `${path}/manifests`);
       const body = h('div', {});
-      clear(manifests).append(
+      fill(manifests, 
         h('h2', { id: 'manifests-h' }, 'Manifests'),
         h('div', { class: 'actions' }, r.manifests.map((m) =>
           h('button', { type: 'button', class: 'secondary', onclick: async () => {
             try {
               const text = await api('GET', `${path}/manifests/${encodeURIComponent(m.name)}`);
-              clear(body).append(h('h3', {}, m.name, h('span', { class: 'muted' }, ` generated ${when(m.generated_at)}`)), markdown(text));
+              fill(body, h('h3', {}, m.name, h('span', { class: 'muted' }, ` generated ${when(m.generated_at)}`)), markdown(text));
             } catch (e) {
               sayError(e);
             }
@@ -354,7 +354,7 @@ async function clusterView(id) {
         body,
       );
     } catch (e) {
-      if (e instanceof ApiError && e.status === 404) clear(manifests).append(h('h2', { id: 'manifests-h' }, 'Manifests'), h('p', { class: 'muted' }, 'Not generated yet.'));
+      if (e instanceof ApiError && e.status === 404) fill(manifests, h('h2', { id: 'manifests-h' }, 'Manifests'), h('p', { class: 'muted' }, 'Not generated yet.'));
       else throw e;
     }
   }

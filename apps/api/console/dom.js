@@ -28,6 +28,12 @@ export function clear(el) {
   return el;
 }
 
+/** Replaces el's children (skipping null/undefined/false, unlike Element.append). */
+export function fill(el, ...children) {
+  append(clear(el), children);
+  return el;
+}
+
 export const statusBadge = (status) => h('span', { class: `status status-${String(status).replace(/[^a-z_]/g, '')}` }, status);
 
 export function when(iso) {

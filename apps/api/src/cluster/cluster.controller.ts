@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { UserRole } from '#db';
@@ -41,9 +41,9 @@ export class ClusterController {
     @Body() dto: CreateClusterDto,
     @Req() req: AuthedRequest,
     @Res({ passthrough: true }) res: Response,
-    @Headers('idempotency-key') key?: string,
   ): Promise<ClusterDto> {
-    const { cluster, replayed } = await this.clusters.create(dto, req.principal, key);
+    // read here rather than with @Headers(): that would document a second, required header
+    const { cluster, replayed } = await this.clusters.create(dto, req.principal, req.header('idempotency-key'));
     res.location(`/api/clusters/${cluster.id}`);
     if (replayed) res.setHeader('Idempotent-Replayed', 'true');
     return cluster;
