@@ -17,13 +17,15 @@ export interface StartBanner {
   firstAdminKey?: string | null;
 }
 
-/** The api's start-up block: where the API and Swagger UI are, and the first admin key if one was made. */
+/** The api's start-up block: where the API, Swagger UI, the console and the job board are, and the first admin key if one was made. */
 export function startBanner(b: StartBanner): string {
   const lines = [
     'BRAiN api is ready',
     '',
     `API         ${b.baseUrl}/api`,
     `Swagger UI  ${b.baseUrl}/api/docs`,
+    `Console     ${b.baseUrl}/console`,
+    `Job board   ${b.baseUrl}/admin/queues (admin key)`,
     `Health      ${b.baseUrl}/health`,
     `Queues      ${b.queueBackend}`,
   ];

@@ -87,11 +87,13 @@ describe('start-up banner', () => {
     assert.match(lines[1], /^\|  short +\|$/);
   });
 
-  it('shows the API and Swagger URLs, and the first admin key only when there is one', () => {
+  it('shows the API, Swagger, console and job board URLs, and the first admin key only when there is one', () => {
     const withKey = startBanner({ baseUrl: 'http://localhost:3000', queueBackend: 'redis', firstAdminKey: 'brn_abc' });
     assert.match(withKey, /API +http:\/\/localhost:3000\/api /);
     assert.match(withKey, /Swagger UI +http:\/\/localhost:3000\/api\/docs /);
+    assert.match(withKey, /Console +http:\/\/localhost:3000\/console /);
+    assert.match(withKey, /Job board +http:\/\/localhost:3000\/admin\/queues /);
     assert.match(withKey, /First admin API key[^\n]*\n\|\s+brn_abc\s+\|/);
-    assert.doesNotMatch(startBanner({ baseUrl: 'http://localhost:3000', queueBackend: 'redis', firstAdminKey: null }), /admin/);
+    assert.doesNotMatch(startBanner({ baseUrl: 'http://localhost:3000', queueBackend: 'redis', firstAdminKey: null }), /First admin|brn_/);
   });
 });
