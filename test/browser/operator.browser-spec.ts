@@ -43,7 +43,7 @@ describe('browser: console, Swagger UI and queue dashboard', { skip }, () => {
     await sys.stop();
   });
 
-  it('console: lists the cluster, shows its hierarchy and chart, scales it with a key from the dialog and sees the count change', async () => {
+  it('console: lists the cluster, shows its hierarchy and chart, scales it with a key from the dialog and sees the count change, hibernates and reactivates it', async () => {
     const { page } = browser;
     await page.goto(`${sys.base}/console/`);
     const row = page.locator(`tr[data-cluster-id="${clusterId}"]`);
@@ -81,6 +81,18 @@ describe('browser: console, Swagger UI and queue dashboard', { skip }, () => {
     await page.locator('#manifests .markdown h1', { hasText: 'Marketing Browser' }).waitFor();
     await page.locator('#manifests').scrollIntoViewIfNeeded();
     await browser.screenshot('console-manifest');
+
+    // hibernate and reactivate with the key already in the tab: no dialog this time
+    await page.getByRole('button', { name: 'Hibernate' }).click();
+    await page.getByText('Hibernate: accepted.').waitFor();
+    await page.locator('#cluster-status', { hasText: 'hibernated' }).waitFor();
+    await page.locator('#cluster-workers', { hasText: /^0 live, target 0/ }).waitFor({ timeout: 60000 });
+    await page.getByRole('button', { name: 'Reactivate' }).click();
+    await page.getByText('Reactivate: accepted.').waitFor();
+    // a hibernated marketing-v1 wakes at its minimum, 3 workers
+    await page.locator('#cluster-workers', { hasText: /^3 live, target 3/ }).waitFor({ timeout: 60000 });
+    await page.locator('#cluster-status', { hasText: 'active' }).waitFor({ timeout: 60000 });
+    assert.equal((await sys.call('GET', `/api/clusters/${clusterId}`)).body.status, 'active');
   });
 
   it('console: shows a chat answer as it streams in', async () => {
