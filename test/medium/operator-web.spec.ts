@@ -4,6 +4,7 @@
 // key or the login form's /admin-only cookie; a revoked key stops at once).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { LOGIN_ATTEMPTS_PER_MINUTE } from '../../apps/api/src/admin/queue-dashboard';
 import { API_TAGS, REQUEST_EXAMPLES } from '../../apps/api/src/docs/openapi';
 import { startApi, RunningApi } from '../harness/api';
 import { call as http, Json } from '../harness/http';
@@ -163,6 +164,19 @@ describe('operator web: OpenAPI document, console files, queue dashboard', () =>
       const revoked = await call('GET', '/admin/queues/api/queues', { headers: { cookie } });
       assert.equal(revoked.status, 401);
       assert.match(revoked.body.message, /invalid or revoked/);
+    });
+
+    it('limits login attempts per client (the form is outside the api guards)', async () => {
+      // earlier tests of this file used a few attempts of this minute already
+      let limited: Response | undefined;
+      for (let i = 0; i <= LOGIN_ATTEMPTS_PER_MINUTE && !limited; i++) {
+        const res = await fetch(`${api.url}/admin/login`, { method: 'POST', body: new URLSearchParams({ key: `brn_guess_${i}` }), redirect: 'manual' });
+        if (res.status === 429) limited = res;
+        else assert.equal(res.status, 401);
+      }
+      assert.ok(limited, `no 429 within ${LOGIN_ATTEMPTS_PER_MINUTE + 1} attempts`);
+      assert.ok(Number(limited.headers.get('retry-after')) > 0);
+      assert.match(await limited.text(), /too many login attempts/);
     });
 
     it('logs out by clearing the cookie', async () => {

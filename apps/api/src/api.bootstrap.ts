@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { ThrottlerStorage } from '@nestjs/throttler';
 import { Logger } from 'nestjs-pino';
 import { JobProducer } from '#queue';
 import { Runtime } from '#runtime';
@@ -28,7 +29,7 @@ export async function createApiApp(runtime: Runtime): Promise<INestApplication> 
   // its own admin check (the key is checked through the AuthService on every request).
   const express = app.getHttpAdapter().getInstance();
   mountConsole(express);
-  mountQueueDashboard(express, app.get(AuthService), app.get(JobProducer).allQueues());
+  mountQueueDashboard(express, app.get(AuthService), app.get(JobProducer).allQueues(), app.get<ThrottlerStorage>(ThrottlerStorage));
 
   setupSwagger(app);
   return app;

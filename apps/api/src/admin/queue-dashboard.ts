@@ -1,6 +1,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Queue } from 'bullmq';
 import express, { Express, NextFunction, Request, Response } from 'express';
 import { AuthService } from '../auth/auth.service';
@@ -8,6 +9,8 @@ import { checkAdmin, clearAdminCookie, setAdminCookie } from './admin-session';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 const LOGIN_PATH = '/admin/login';
+/** Login attempts per client address and minute: the form is outside the api's rate-limit guard. */
+export const LOGIN_ATTEMPTS_PER_MINUTE = 10;
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -39,7 +42,7 @@ const wantsHtml = (req: Request) => (req.headers.accept ?? '').includes('text/ht
  * only under /admin (Path=/admin, SameSite=Strict) and the api routes never read it, so it adds no
  * cross-site request surface to /api.
  */
-export function mountQueueDashboard(app: Express, auth: AuthService, queues: Queue[]): void {
+export function mountQueueDashboard(app: Express, auth: AuthService, queues: Queue[], limits: ThrottlerStorage): void {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
@@ -53,6 +56,12 @@ export function mountQueueDashboard(app: Express, auth: AuthService, queues: Que
   });
   app.post(LOGIN_PATH, express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 }), async (req: Request, res: Response, next: NextFunction) => {
     try {
+      // the api's shared rate-limit store (Redis, or PostgreSQL), so every api process counts together
+      const hits = await limits.increment(`admin-login:${req.ip}`, 60_000, LOGIN_ATTEMPTS_PER_MINUTE, 60_000, 'admin-login');
+      if (hits.isBlocked) {
+        res.setHeader('Retry-After', String(Math.max(1, hits.timeToBlockExpire)));
+        return res.status(429).type('html').send(loginPage(`too many login attempts: try again in ${Math.max(1, hits.timeToBlockExpire)} s`));
+      }
       const key = typeof req.body?.key === 'string' ? req.body.key.trim() : '';
       if (!key) return res.status(400).type('html').send(loginPage('key is required'));
       const check = await checkAdmin(auth, { headers: { authorization: `Bearer ${key}` } } as Request);
