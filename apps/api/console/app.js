@@ -9,7 +9,18 @@ const view = document.getElementById('view');
 const notice = document.getElementById('notice');
 const REFRESH_MS = 3000;
 let refreshTimer = null;
-let chart = null;
+// bumped on every navigation: a view still loading when the user moved on must not start its timer
+let generation = 0;
+
+/** Refreshes every REFRESH_MS while the view that asked is still the one on screen. */
+function keepRefreshing(gen, fn) {
+  if (gen !== generation) return;
+  refreshTimer = setInterval(() => {
+    if (gen === generation) void fn();
+  }, REFRESH_MS);
+}
+/** What the view on screen must release when the user navigates away (e.g. its chart). */
+let onLeave = null;
 
 // ---- notices and the API key ---------------------------------------------------------------
 
@@ -80,10 +91,11 @@ async function act(label, fn) {
 // ---- routing --------------------------------------------------------------------------------
 
 function route() {
+  generation++;
   if (refreshTimer) clearInterval(refreshTimer);
   refreshTimer = null;
-  if (chart) chart.destroy();
-  chart = null;
+  if (onLeave) onLeave();
+  onLeave = null;
   notice.hidden = true;
   const [path, query] = location.hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(query ?? '');
@@ -101,6 +113,7 @@ route();
 // ---- clusters list --------------------------------------------------------------------------
 
 async function clustersView() {
+  const gen = generation;
   document.title = 'Clusters · BRAiN console';
   const status = h('select', { id: 'filter-status', 'aria-label': 'Filter by status' }, h('option', { value: '' }, 'all statuses'),
     ['planning', 'spawning', 'active', 'scaling_up', 'scaling_down', 'hibernated', 'destroying', 'destroyed', 'failed'].map((s) => h('option', { value: s }, s)));
@@ -148,7 +161,7 @@ async function clustersView() {
     void load();
   });
   await load();
-  refreshTimer = setInterval(() => void load(), REFRESH_MS);
+  keepRefreshing(gen, load);
 }
 
 function pager(page, total, size, go) {
@@ -163,6 +176,7 @@ function pager(page, total, size, go) {
 // ---- one cluster ----------------------------------------------------------------------------
 
 async function clusterView(id) {
+  const gen = generation;
   const path = `/api/clusters/${encodeURIComponent(id)}`;
   const title = h('h1', {}, 'Cluster');
   const facts = h('section', { class: 'card', 'aria-labelledby': 'facts-h' }, h('h2', { id: 'facts-h' }, 'Status'), h('p', { class: 'muted' }, 'Loading…'));
@@ -199,6 +213,8 @@ async function clusterView(id) {
 
   let agentsPage = 1;
   let firstLoad = true;
+  let chart = null;
+  onLeave = () => chart?.destroy();
 
   async function loadFacts() {
     const c = await api('GET', path);
@@ -234,7 +250,7 @@ async function clusterView(id) {
     }
     const data = [samples.map((s) => Date.parse(s.sampled_at) / 1000), samples.map((s) => s.live_workers), samples.map((s) => s.queue_length)];
     chartNote.textContent = `${samples.length} samples, latest ${when(samples[samples.length - 1].sampled_at)}: ${samples[samples.length - 1].live_workers} live workers, ${samples[samples.length - 1].queue_length} queued tasks.`;
-    if (!window.uPlot) return;
+    if (!window.uPlot || gen !== generation) return; // no chart for a view the user has left
     const width = Math.max(320, chartBox.clientWidth || 800);
     if (chart) {
       chart.setData(data);
@@ -370,7 +386,7 @@ async function clusterView(id) {
     sayError(e);
     return;
   }
-  refreshTimer = setInterval(() => void refresh().catch(sayError), REFRESH_MS);
+  keepRefreshing(gen, () => refresh().catch(sayError));
 }
 
 // ---- chat -----------------------------------------------------------------------------------
