@@ -19,7 +19,7 @@ export function consoleDir(from = __dirname): string {
  * The root directory of an installed package, found from its main entry (some packages, e.g.
  * dompurify, do not export their package.json or dist files to require.resolve).
  */
-function packageRoot(name: string): string {
+export function packageRoot(name: string): string {
   for (let dir = path.dirname(require.resolve(name)); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
     const manifest = path.join(dir, 'package.json');
     if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === name) return dir;
