@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Job } from 'bullmq';
 import { EntityManager } from 'typeorm';
-import { BlueprintStore, ClusterRepository, GenesisSpawner, TaskRepository } from '#cluster';
+import { BlueprintStore, ClusterRepository, ClusterTransitions, GenesisSpawner, TaskRepository } from '#cluster';
 import { ClusterAgent } from '#db';
 import { JobName } from '#queue';
 import { ClusterReconciler } from '../../apps/worker/src/cluster/cluster.reconciler';
@@ -57,7 +57,7 @@ describe('cluster core: stale agent reads and coalesced jobs', () => {
     it(`converges when a task is cancelled between the reconciler's read and write (${action})`, async () => {
       const repo = new InterleavingRepository(api.app.get(ClusterRepository).ds);
       const tasks = api.app.get(TaskRepository);
-      const reconciler = new ClusterReconciler(repo, api.app.get(BlueprintStore), api.app.get(GenesisSpawner));
+      const reconciler = new ClusterReconciler(repo, api.app.get(BlueprintStore), api.app.get(GenesisSpawner), api.app.get(ClusterTransitions));
 
       const id = (await http('POST', '/api/clusters', { blueprint_id: 'marketing-v1', name: `Interleave ${action}`, min_workers: 0, target_workers: 3 })).body.id;
       await reconciler.reconcile(id);

@@ -46,6 +46,12 @@ export class ClusterRepository {
     await m.getRepository(Cluster).update(id, patch as QueryDeepPartialEntity<Cluster>);
   }
 
+  /** Writes the patch only while the cluster is still in `expected`; false when it had moved on. */
+  async updateIf(m: EntityManager, id: string, expected: ClusterStatus, patch: Partial<Cluster>): Promise<boolean> {
+    const r = await m.getRepository(Cluster).update({ id, status: expected }, patch as QueryDeepPartialEntity<Cluster>);
+    return (r.affected ?? 0) > 0;
+  }
+
   list(f: ClusterListFilter): Promise<[Cluster[], number]> {
     const where: FindOptionsWhere<Cluster> = {};
     if (f.status) where.status = f.status;

@@ -2,9 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DomainError, notFound } from '#common';
 import { workerDefinitions } from '#blueprint';
-import { Cluster, ScalingDecision, ScalingSource } from '#db';
+import { Cluster, ClusterStatus, ScalingDecision, ScalingSource } from '#db';
 import { JobName, JobProducer } from '#queue';
-import { ClusterIntent, ClusterState, planTransition, TransitionResult, workerCapacity } from '#scaling';
+import { ClusterIntent, ClusterState, planSettlement, planTransition, Settlement, TransitionResult, workerCapacity } from '#scaling';
 import { BlueprintStore } from './blueprint.store';
 import { BudgetService } from './budget.service';
 import { ClusterRepository } from './cluster.repository';
@@ -26,7 +26,9 @@ const toError = (r: Extract<TransitionResult, { ok: false }>, id: string) =>
 /**
  * The one path by which a cluster's status and worker target change. The decision comes from the
  * pure planTransition; this applies it under the cluster's row lock, records the decision in the
- * same transaction, and then asks the worker to converge the agents.
+ * same transaction, and then asks the worker to converge the agents. When the reconciler has done
+ * its part, it settles the status here too (planSettlement). Every write is conditional on the
+ * status it was planned from.
  */
 @Injectable()
 export class ClusterTransitions {
@@ -71,10 +73,28 @@ export class ClusterTransitions {
     const now = new Date();
     const r = planTransition(stateOf(c, live, capacity ?? (await this.capacityOf(c, m))), intent, now);
     if (!r.ok) throw toError(r, c.id);
-    if (r.patch) await this.repo.update(m, c.id, r.patch);
+    if (r.patch && !(await this.repo.updateIf(m, c.id, c.status, r.patch))) {
+      // the caller holds the row lock, so the status cannot have moved: a caller without the lock
+      throw new Error(`cluster ${c.id} left ${c.status} while a transition was applied without its row lock`);
+    }
     const decision = r.decision ? await this.repo.recordDecision(m, { ...r.decision, clusterId: c.id, source: actor.source, requestedBy: actor.requestedBy }) : null;
     const cluster = r.patch ? { ...c, ...r.patch, updatedAt: now } : c;
     return { cluster, decision, converge: r.converge };
+  }
+
+  /**
+   * The reconciler's end of a change, inside its transaction holding the row lock: the cluster
+   * moves to where planSettlement says, only from the status it was read in. False (and nothing
+   * written) when that status has no such edge or the row moved on.
+   */
+  async settle(m: EntityManager, c: Cluster, outcome: Settlement, fields: Pick<Partial<Cluster>, 'statusReason' | 'startedAt'> = {}): Promise<boolean> {
+    const to = planSettlement(c.status, outcome);
+    if (!to) return false;
+    const patch: Partial<Cluster> = { ...fields, status: to };
+    if (to === ClusterStatus.Destroyed) Object.assign(patch, { destroyedAt: new Date(), targetWorkers: 0 });
+    const ok = await this.repo.updateIf(m, c.id, c.status, patch);
+    if (ok && to !== c.status) this.logger.log(`cluster ${c.id}: ${c.status} -> ${to} (${outcome})`);
+    return ok;
   }
 
   /**

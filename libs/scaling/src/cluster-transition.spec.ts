@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClusterStatus, ErrorCode } from '#common';
-import { ClusterIntent, ClusterState, planTransition } from './cluster-transition';
+import { ClusterIntent, ClusterState, Settlement, planSettlement, planTransition } from './cluster-transition';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const base: ClusterState = { status: ClusterStatus.Active, minWorkers: 1, maxWorkers: 10, targetWorkers: 3, liveWorkers: 3, capacity: { min: 0, max: 12 } };
@@ -59,4 +59,28 @@ describe('planTransition', () => {
     const r = planTransition(base, { kind: 'scale', target: 11 }, NOW);
     assert.ok(!r.ok && r.problems?.[0].path === 'target_workers' && r.problems[0].rule === 'range');
   });
+});
+
+describe('planSettlement', () => {
+  const S = ClusterStatus;
+  const table: [ClusterStatus, Settlement, ClusterStatus | null][] = [
+    [S.Spawning, 'converged', S.Active],
+    [S.ScalingUp, 'converged', S.Active],
+    [S.ScalingDown, 'converged', S.Active],
+    [S.Active, 'converged', S.Active],
+    [S.ScalingUp, 'draining', S.ScalingDown],
+    [S.Active, 'draining', S.ScalingDown],
+    [S.Spawning, 'supervisor_refused', S.Failed],
+    [S.Destroying, 'emptied', S.Destroyed],
+    // the cluster moved on between the reconciler's read and its write: nothing to settle
+    [S.Hibernated, 'converged', null],
+    [S.Destroying, 'converged', null],
+    [S.Destroyed, 'emptied', null],
+    [S.Active, 'emptied', null],
+    [S.Failed, 'supervisor_refused', null],
+    [S.Hibernated, 'draining', null],
+  ];
+  for (const [from, outcome, to] of table) {
+    it(`${from} + ${outcome} -> ${to ?? 'no change'}`, () => assert.equal(planSettlement(from, outcome), to));
+  }
 });

@@ -141,3 +141,35 @@ export function planTransition(s: ClusterState, intent: ClusterIntent, now: Date
     }
   }
 }
+
+/** What the reconciler found when it finished its part of a change. */
+export type Settlement =
+  /** the agents match the target, none is draining */
+  | 'converged'
+  /** the agents match the target but some still finish their task before stopping */
+  | 'draining'
+  /** Genesis refused the supervisor: the cluster cannot run */
+  | 'supervisor_refused'
+  /** a destroying cluster has no agent left */
+  | 'emptied';
+
+/** Statuses in which the reconciler converges agents (and may settle the cluster afterwards). */
+const SETTLES_FROM: readonly ClusterStatus[] = [ClusterStatus.Spawning, ClusterStatus.Active, ClusterStatus.ScalingUp, ClusterStatus.ScalingDown];
+
+/**
+ * The other half of the one transition path: where a cluster goes once the reconciler has done what
+ * the last transition asked. Null when the cluster is in a status with no such edge (it moved on
+ * meanwhile, e.g. hibernated between two steps), in which case nothing is written.
+ */
+export function planSettlement(from: ClusterStatus, outcome: Settlement): ClusterStatus | null {
+  switch (outcome) {
+    case 'converged':
+      return SETTLES_FROM.includes(from) ? ClusterStatus.Active : null;
+    case 'draining':
+      return SETTLES_FROM.includes(from) ? ClusterStatus.ScalingDown : null;
+    case 'supervisor_refused':
+      return SETTLES_FROM.includes(from) ? ClusterStatus.Failed : null;
+    case 'emptied':
+      return from === ClusterStatus.Destroying ? ClusterStatus.Destroyed : null;
+  }
+}

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AgentDefinition, hierarchyOrder, workerDefinitions } from '#blueprint';
 import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus } from '#db';
 import { LIVE_WORKER, planWorkers } from '#scaling';
-import { BlueprintStore, ClusterRepository, GenesisSpawner, spawnInputFor } from '#cluster';
+import { BlueprintStore, ClusterRepository, ClusterTransitions, GenesisSpawner, spawnInputFor } from '#cluster';
 
 /** Agents made per transaction: a crash loses at most one uncommitted batch, and locks stay short. */
 const BATCH = 25;
@@ -26,6 +26,7 @@ export class ClusterReconciler {
     private readonly repo: ClusterRepository,
     private readonly blueprints: BlueprintStore,
     private readonly genesis: GenesisSpawner,
+    private readonly transitions: ClusterTransitions,
   ) {}
 
   async reconcile(clusterId: string): Promise<void> {
@@ -79,7 +80,7 @@ export class ClusterReconciler {
         const name = def.count.min > 1 ? `${def.name} ${i + 1}` : def.name;
         const agent = await this.spawnAgent(m, c, def, key, name, agents);
         if (agent.status === AgentStatus.SpawnFailed && def.role === 'supervisor') {
-          await this.repo.update(m, c.id, { status: ClusterStatus.Failed, statusReason: `supervisor ${def.name} was refused by Genesis: ${agent.error}` });
+          await this.transitions.settle(m, c, 'supervisor_refused', { statusReason: `supervisor ${def.name} was refused by Genesis: ${agent.error}` });
           this.logger.warn(`cluster ${c.id} failed: supervisor refused`);
           return false;
         }
@@ -118,11 +119,7 @@ export class ClusterReconciler {
 
     const draining = plan.drain.length > 0 || agents.some((a) => a.status === AgentStatus.Draining);
     const statusReason = plan.shortfall ? `target_workers ${c.targetWorkers} cannot be met: ${plan.shortfall.reason}` : null;
-    await this.repo.update(m, c.id, {
-      status: draining ? ClusterStatus.ScalingDown : ClusterStatus.Active,
-      startedAt: c.startedAt ?? new Date(),
-      statusReason,
-    });
+    await this.transitions.settle(m, c, draining ? 'draining' : 'converged', { startedAt: c.startedAt ?? new Date(), statusReason });
     return false;
   }
 
@@ -152,7 +149,7 @@ export class ClusterReconciler {
     await this.repo.cancelQueuedTasks(m, c.id, 'cluster destroyed before the task ran');
     if (stale) return true;
     if (!(await this.repo.presentAgents(c.id, m)).length) {
-      await this.repo.update(m, c.id, { status: ClusterStatus.Destroyed, destroyedAt: new Date(), targetWorkers: 0 });
+      await this.transitions.settle(m, c, 'emptied');
     }
     return false;
   }
