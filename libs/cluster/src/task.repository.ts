@@ -80,12 +80,17 @@ export class TaskRepository {
   /** The agent takes the task: the task runs, the agent is busy until the task ends. */
   async assign(m: EntityManager, task: Task, agent: ClusterAgent, reservedCost = 0): Promise<void> {
     // clock_timestamp(), not now(): now() is when the transaction began, before it waited for the lock
-    await m.query(`UPDATE tasks SET status = 'running', agent_id = $2, reserved_cost = $3, started_at = clock_timestamp(), updated_at = now() WHERE id = $1`, [
-      task.id,
+    // Both rows are locked by the caller; the status conditions make a broken caller fail loudly
+    // instead of giving one agent two tasks (or one task two agents).
+    const [, tasks] = (await m.query(
+      `UPDATE tasks SET status = 'running', agent_id = $2, reserved_cost = $3, started_at = clock_timestamp(), updated_at = now() WHERE id = $1 AND status = 'queued'`,
+      [task.id, agent.id, reservedCost.toFixed(6)],
+    )) as [unknown, number];
+    const [, agents] = (await m.query(`UPDATE cluster_agents SET status = 'busy', current_task_id = $2, updated_at = now() WHERE id = $1 AND status = 'idle'`, [
       agent.id,
-      reservedCost.toFixed(6),
-    ]);
-    await m.query(`UPDATE cluster_agents SET status = 'busy', current_task_id = $2, updated_at = now() WHERE id = $1`, [agent.id, task.id]);
+      task.id,
+    ])) as [unknown, number];
+    if (tasks !== 1 || agents !== 1) throw new Error(`task ${task.id} / agent ${agent.id} changed while dispatch held their locks`);
   }
 
   /** What an agent runs a task with: its Genesis system prompt and effective config. */
