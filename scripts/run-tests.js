@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Runs the compiled test files with node's own test runner. Layers: unit (*.spec.js beside the
 // code, pure), medium (test/medium, real Postgres + Redis, one database per file) and e2e
-// (test/e2e, boots api + worker processes). `node scripts/run-tests.js [unit|medium|e2e]...`
+// (test/e2e, boots api + worker processes) and reliability (test/reliability: faults, races, load,
+// bad input, access and shutdown against real processes; loopback only, bounded in time).
+// `node scripts/run-tests.js [unit|medium|e2e|reliability]...`
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -9,7 +11,7 @@ const { spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
 const dist = path.join(root, 'dist');
-const layers = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'medium', 'e2e'];
+const layers = process.argv.slice(2).length ? process.argv.slice(2) : ['unit', 'medium', 'e2e', 'reliability'];
 
 function walk(dir, out = []) {
   if (!fs.existsSync(dir)) return out;
@@ -27,6 +29,7 @@ if (layers.includes('unit')) {
 }
 if (layers.includes('medium')) files.push(...walk(path.join(dist, 'test', 'medium')).filter((f) => f.endsWith('.spec.js')));
 if (layers.includes('e2e')) files.push(...walk(path.join(dist, 'test', 'e2e')).filter((f) => f.endsWith('.e2e-spec.js')));
+if (layers.includes('reliability')) files.push(...walk(path.join(dist, 'test', 'reliability')).filter((f) => f.endsWith('.reliability-spec.js')));
 
 if (!files.length) {
   process.stderr.write('no test files found: did the build run?\n');

@@ -7,7 +7,7 @@ import { APP_VERSION } from '#config';
 import { Runtime } from '#runtime';
 import { AppModule } from './app.module';
 import { AuthService } from './auth/auth.service';
-import { bodyDepthLimit, requireJsonContentType } from './common/body-limits';
+import { bodyDepthLimit, requireJsonContentType, requireObjectBody } from './common/body-limits';
 
 /** Builds the api application (used by main.ts and by tests that need the app in-process). */
 export async function createApiApp(runtime: Runtime): Promise<INestApplication> {
@@ -17,10 +17,11 @@ export async function createApiApp(runtime: Runtime): Promise<INestApplication> 
   app.enableCors({ origin: runtime.config.api.corsOrigins, credentials: false });
   // Bodies are JSON only: other types are refused with a 415 naming the header (no route reads a
   // form), then parsed within the size limit (413), then refused when nested too deep (400) before
-  // class-transformer recurses into them.
+  // class-transformer recurses into them, or when they are not an object (400).
   app.use(['/api', '/v1'], requireJsonContentType);
   app.useBodyParser('json', { limit: runtime.config.api.bodyLimitBytes });
   app.use(bodyDepthLimit());
+  app.use(requireObjectBody);
   app.set('query parser', 'extended');
 
   const doc = new DocumentBuilder()
