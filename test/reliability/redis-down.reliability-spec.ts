@@ -48,16 +48,22 @@ describe('reliability: Redis stopped for several seconds while tasks are submitt
     const lastTarget = new Map<string, number>();
     let n = 0;
     while (Date.now() - downAt < OUTAGE_MS) {
-      const c = clusters[n % 2];
+      // per round: two tasks to each cluster and one scale of each, all at once
       const started = Date.now();
-      const [t, s] = await Promise.all([
-        call(fleet.base, 'POST', `/api/clusters/${c}/tasks`, { token: ADMIN, body: { input: `during outage ${n}` } }),
-        call(fleet.base, 'POST', `/api/clusters/${c}/scale`, { token: ADMIN, body: { target_workers: 2 + (n % 4) } }),
-      ]);
+      const target = 3 + (n % 4);
+      const round = await Promise.all(
+        clusters.flatMap((c) => [
+          call(fleet.base, 'POST', `/api/clusters/${c}/tasks`, { token: ADMIN, body: { input: `during outage ${n}a` } }).then((r) => ({ what: 'task', c, r })),
+          call(fleet.base, 'POST', `/api/clusters/${c}/tasks`, { token: ADMIN, body: { input: `during outage ${n}b` } }).then((r) => ({ what: 'task', c, r })),
+          call(fleet.base, 'POST', `/api/clusters/${c}/scale`, { token: ADMIN, body: { target_workers: target } }).then((r) => ({ what: 'scale', c, r })),
+        ]),
+      );
       const ms = Date.now() - started;
-      answers.push({ what: 'task', r: t, ms }, { what: 'scale', r: s, ms });
-      if (t.status === 201) accepted.get(c)!.push(t.body.id);
-      if (s.status === 202) lastTarget.set(c, 2 + (n % 4));
+      for (const { what, c, r } of round) {
+        answers.push({ what, r, ms });
+        if (what === 'task' && r.status === 201) accepted.get(c)!.push(r.body.id);
+        if (what === 'scale' && r.status === 202) lastTarget.set(c, target);
+      }
       n++;
       await sleep(200);
     }
@@ -90,8 +96,8 @@ describe('reliability: Redis stopped for several seconds while tasks are submitt
       [...answers.filter((a) => a.what === what).reduce((m, a) => m.set(a.r.status, (m.get(a.r.status) ?? 0) + 1), new Map<number, number>())].map(([s, k]) => `${k} x ${s}`).join(', ');
     const slowest = Math.max(...answers.map((a) => a.ms));
     console.log(
-      `tried: Redis stopped (SIGTERM) for ${OUTAGE_MS / 1000} s, ${n} task submissions and ${n} scale requests over 2 clusters during it, then started again on port ${port} without its data; ` +
-        `checked: health 503 naming redis, tasks ${tally('task')}, scales ${tally('scale')} (slowest pair ${slowest} ms), reads 200; health 200 again ${healthBackMs} ms after the start; ` +
+      `tried: Redis stopped (SIGTERM) for ${OUTAGE_MS / 1000} s, ${n} rounds of 4 task submissions and 2 scale requests over 2 clusters during it, then started again on port ${port} without its data; ` +
+        `checked: health 503 naming redis, tasks ${tally('task')}, scales ${tally('scale')} (slowest round ${slowest} ms), reads 200; health 200 again ${healthBackMs} ms after the start; ` +
         `all ${[...accepted.values()].reduce((a, b) => a + b.length, 0)} accepted tasks succeeded once (one cost entry each), each cluster at its last accepted target, nothing stuck, no duplicates`,
     );
   });
