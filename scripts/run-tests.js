@@ -31,6 +31,15 @@ if (layers.includes('medium')) files.push(...walk(path.join(dist, 'test', 'mediu
 if (layers.includes('e2e')) files.push(...walk(path.join(dist, 'test', 'e2e')).filter((f) => f.endsWith('.e2e-spec.js')));
 if (layers.includes('reliability')) files.push(...walk(path.join(dist, 'test', 'reliability')).filter((f) => f.endsWith('.reliability-spec.js')));
 
+// The longest files first: the runner starts files in this order, so the load test (minutes of
+// work) overlaps the many short files instead of running alone at the end.
+const LONGEST_FIRST = ['load.reliability-spec.js', 'crashes.reliability-spec.js', 'shutdown.reliability-spec.js'];
+const rank = (f) => {
+  const i = LONGEST_FIRST.indexOf(path.basename(f));
+  return i < 0 ? LONGEST_FIRST.length : i;
+};
+files.sort((a, b) => rank(a) - rank(b));
+
 if (!files.length) {
   process.stderr.write('no test files found: did the build run?\n');
   process.exit(1);
