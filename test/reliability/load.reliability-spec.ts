@@ -92,11 +92,11 @@ describe('reliability: load, 10,000 tasks over 20 clusters and 3 worker processe
     const s = await stuck(fleet.dbUrl);
     assert.deepEqual(s, { tasks: 0, spawning: 0, busy: 0, clusters: [] }, 'nothing left running or transitional');
     assert.equal(await duplicateAgents(fleet.dbUrl), 0);
-    const perProcess = await fleet.query<{ n: number }>(`SELECT count(DISTINCT agent_id)::int AS n FROM tasks`);
+    const agentsUsed = await fleet.query<{ n: number }>(`SELECT count(DISTINCT agent_id)::int AS n FROM tasks`);
     console.log(
       `tried: ${TASKS} tasks over ${CLUSTERS} clusters of 4 workers, 3 worker processes (concurrency 20), 32 concurrent submitters; ` +
         `checked: ${TASKS} x 201 in ${(submitMs / 1000).toFixed(1)} s, all succeeded after ${(doneMs / 1000).toFixed(1)} s, ${t.attempts} attempts, ${c.entries} cost entries (none twice), ` +
-        `total cost ${Number(t.cost).toFixed(4)} equal in tasks, cost entries and /costs, per-cluster and per-agent counters ${PER_CLUSTER} each, ${perProcess[0].n} agents used, nothing stuck`,
+        `total cost ${Number(t.cost).toFixed(4)} equal in tasks, cost entries and /costs, per-cluster and per-agent counters ${PER_CLUSTER} each, ${agentsUsed[0].n} agents used, nothing stuck`,
     );
   });
 });
