@@ -5,7 +5,9 @@ import { waitFor } from '../harness/process';
 import { ADMIN, duplicateAgents, Fleet, stuck } from './fleet';
 
 const CLUSTERS = 20;
-const TASKS = 10_000;
+// 10,000 by default (the figure the suite promises); RELIABILITY_LOAD_TASKS (a multiple of 20)
+// shortens a local run
+const TASKS = Number(process.env.RELIABILITY_LOAD_TASKS ?? 10_000);
 const PER_CLUSTER = TASKS / CLUSTERS;
 
 describe('reliability: load, 10,000 tasks over 20 clusters and 3 worker processes', () => {
@@ -23,6 +25,7 @@ describe('reliability: load, 10,000 tasks over 20 clusters and 3 worker processe
   after(() => fleet.stop());
 
   it('runs every task once: counters and costs add up', async () => {
+    assert.ok(Number.isInteger(PER_CLUSTER) && PER_CLUSTER > 0, `RELIABILITY_LOAD_TASKS=${TASKS} must be a positive multiple of ${CLUSTERS}`);
     const ids: string[] = [];
     for (let i = 0; i < CLUSTERS; i++) {
       const r = await fleet.call('POST', '/api/clusters', { body: { blueprint_id: 'marketing-v1', name: `Load ${i}`, target_workers: 4 } });
