@@ -28,8 +28,9 @@ async function freePort(): Promise<number> {
  * A Redis server of the test's own on a free loopback port, for fault tests: stopping it never
  * touches the machine's shared Redis. Stopped by its own pid.
  */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
+export async function startPrivateRedis(onPort?: number): Promise<PrivateRedis> {
+  // a given port: the same server started again after a stop (clients reconnect to the same URL)
+  const port = onPort ?? (await freePort());
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const deadline = Date.now() + 5000;
   while (!(await canConnect(port))) {

@@ -8,7 +8,7 @@ import { Runtime } from '#runtime';
 import { mountQueueDashboard } from './admin/queue-dashboard';
 import { AppModule } from './app.module';
 import { AuthService } from './auth/auth.service';
-import { bodyDepthLimit, requireJsonContentType } from './common/body-limits';
+import { bodyDepthLimit, requireJsonContentType, requireObjectBody } from './common/body-limits';
 import { mountConsole } from './console/console.static';
 import { setupSwagger } from './docs/openapi';
 
@@ -20,10 +20,11 @@ export async function createApiApp(runtime: Runtime): Promise<INestApplication> 
   app.enableCors({ origin: runtime.config.api.corsOrigins, credentials: false });
   // Bodies are JSON only: other types are refused with a 415 naming the header (no /api route reads a
   // form), then parsed within the size limit (413), then refused when nested too deep (400) before
-  // class-transformer recurses into them.
+  // class-transformer recurses into them, or when they are not an object (400).
   app.use(['/api', '/v1'], requireJsonContentType);
   app.useBodyParser('json', { limit: runtime.config.api.bodyLimitBytes });
   app.use(bodyDepthLimit());
+  app.use(requireObjectBody);
   app.set('query parser', 'extended');
   // Plain express routes beside Nest's: the console's static files, and the queue dashboard with
   // its own admin check (the key is checked through the AuthService on every request).

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import { ConfigError } from '#config';
 import { QueueBackendError } from '#queue';
 import { createLogger, prepareRuntime, startBanner } from '#runtime';
@@ -17,10 +18,17 @@ async function main() {
   process.stdout.write(startBanner({ baseUrl: base, queueBackend: `${runtime.queue.kind} (prefix ${runtime.queue.prefix})`, firstAdminKey: token }));
   // Stop the embedded database (if this process started it) after Nest has closed its connections.
   const stop = async () => {
+    log.info('api shutting down');
     // With Redis gone, closing the queue clients can wait on reconnects: bound the shutdown.
     setTimeout(() => process.exit(1), runtime.config.shutdownGraceSeconds * 1000).unref();
+    // close() waits for every open connection to end, and a client on a keep-alive connection
+    // keeps sending requests on it: under steady load the process would serve on until the grace
+    // ran out. Requests already on an open connection are answered with `Connection: close`, so
+    // clients reconnect (to another api process) and the connections end with their last answer.
+    (app.getHttpServer() as Server).prependListener('request', (_req, res) => res.setHeader('Connection', 'close'));
     await app.close();
     await runtime.embedded?.stop();
+    log.info('api stopped');
     process.exit(0);
   };
   process.once('SIGTERM', stop);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { DomainError, notFound } from '#common';
+import { DomainError, KeyedSerial, notFound } from '#common';
 import { workerDefinitions } from '#blueprint';
 import { Cluster, ClusterStatus, ScalingDecision, ScalingSource } from '#db';
 import { JobName, JobProducer } from '#queue';
@@ -33,6 +33,7 @@ const toError = (r: Extract<TransitionResult, { ok: false }>, id: string) =>
 @Injectable()
 export class ClusterTransitions {
   private readonly logger = new Logger(ClusterTransitions.name);
+  private readonly serial = new KeyedSerial();
 
   constructor(
     private readonly repo: ClusterRepository,
@@ -55,11 +56,17 @@ export class ClusterTransitions {
     const pre = planTransition(stateOf(snapshot, 0, capacity), intent, new Date());
     if (!pre.ok) throw toError(pre, id);
 
-    const out = await this.repo.transaction(async (m) => {
-      const c = await this.repo.lock(m, id);
-      if (!c) throw notFound('cluster', id);
-      return this.applyLocked(m, c, intent, actor, capacity);
-    });
+    // Requests on one cluster queue here, in memory, before taking a pooled connection: waiting on
+    // the row lock while holding a connection, a burst on one cluster would take the whole pool
+    // and requests on every other cluster would time out waiting for a connection (a 503). The
+    // row lock still serialises across processes.
+    const out = await this.serial.run(id, () =>
+      this.repo.transaction(async (m) => {
+        const c = await this.repo.lock(m, id);
+        if (!c) throw notFound('cluster', id);
+        return this.applyLocked(m, c, intent, actor, capacity);
+      }),
+    );
     if (out.converge) await this.converge(id);
     return { cluster: out.cluster, decision: out.decision };
   }

@@ -1,2 +1,3 @@
 export * from './errors';
 export * from './enums';
+export * from './keyed-serial';

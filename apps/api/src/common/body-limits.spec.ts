@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { HttpException } from '@nestjs/common';
 import { IsOptional, validateSync } from 'class-validator';
 import type { Request, Response } from 'express';
-import { bodyDepthLimit, nestedDeeperThan, requireJsonContentType } from './body-limits';
+import { bodyDepthLimit, nestedDeeperThan, requireJsonContentType, requireObjectBody } from './body-limits';
 import { FreeFormLimits } from './fields';
 
 /** `levels` arrays inside each other, built without recursion. */
@@ -86,6 +86,17 @@ describe('bodyDepthLimit', () => {
     assert.ok(e instanceof HttpException);
     assert.equal(e.getStatus(), 400);
     assert.match(e.message, /request body is nested deeper than 32 levels/);
+  });
+});
+
+describe('requireObjectBody', () => {
+  it('passes an object body and a read, and refuses an array body with a 400 naming the rule', () => {
+    assert.equal(run(requireObjectBody, fakeRequest('POST', {}, { a: 1 })), undefined);
+    assert.equal(run(requireObjectBody, fakeRequest('GET', {}, [1])), undefined);
+    const e = run(requireObjectBody, fakeRequest('PUT', {}, [{ name: 'x' }]));
+    assert.ok(e instanceof HttpException);
+    assert.equal(e.getStatus(), 400);
+    assert.match(e.message, /request body must be a JSON object, not an array/);
   });
 });
 

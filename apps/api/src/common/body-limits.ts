@@ -37,6 +37,16 @@ export function bodyDepthLimit(max = MAX_BODY_DEPTH) {
 
 const WRITES = new Set(['POST', 'PUT', 'PATCH']);
 
+/**
+ * Every request body of ours is a JSON object. An array would reach validation as an object with
+ * keys "0", "1", ... and be answered with a puzzling "property 0 should not exist"; say what is wrong.
+ */
+export function requireObjectBody(req: Request, _res: Response, next: NextFunction): void {
+  if (!WRITES.has(req.method) || !Array.isArray(req.body)) return next();
+  const message = 'request body must be a JSON object, not an array';
+  next(new BadRequestException({ code: ErrorCode.ValidationFailed, message, details: { problems: [{ path: 'body', rule: 'isObject', message }] } }));
+}
+
 /** Whether the request carries body bytes: a positive Content-Length, or a chunked body. */
 function carriesBody(req: Request): boolean {
   if (req.headers['transfer-encoding'] !== undefined) return true;

@@ -13,7 +13,7 @@ import { PrivateRedis, startPrivateRedis } from '../harness/redis-server';
 const ADMIN = 'pg-recovery-admin-key-0123456789';
 const OUTAGE_MS = 10_000;
 
-describe('recovery e2e: PostgreSQL down for longer than the retry backoff', () => {
+describe('reliability: PostgreSQL stopped for longer than the retry backoff, then started again', () => {
   let pg: EmbeddedPostgresHandle;
   let redis: PrivateRedis;
   let api: Spawned;
@@ -65,15 +65,39 @@ describe('recovery e2e: PostgreSQL down for longer than the retry backoff', () =
     await waitFor(async () => (await query<{ n: number }>(pg.url, `SELECT count(*)::int AS n FROM tasks WHERE status = 'running'`))[0].n >= 3 || undefined, 20000, 'tasks running');
 
     await pg.stop();
+    const downAt = Date.now();
     const down = await http('GET', `/api/clusters/${id}`);
     assert.equal(down.status, 503, 'a read that needs the database says it is unavailable');
-    await new Promise((r) => setTimeout(r, OUTAGE_MS));
+    assert.match(down.body.message, /unavailable/);
+    const health = await http('GET', '/health');
+    assert.equal(health.status, 503);
+    assert.equal(health.body.checks.database.status, 'down', 'health names the database');
+    // writes that need the database are refused with the same clear 503, never half done
+    const refused = await Promise.all([
+      http('POST', `/api/clusters/${id}/tasks`, { input: 'during the outage' }),
+      http('POST', `/api/clusters/${id}/scale`, { target_workers: 4 }),
+      http('POST', '/api/clusters', { blueprint_id: 'marketing-v1', name: 'During outage' }),
+    ]);
+    assert.deepEqual(
+      refused.map((r) => r.status),
+      [503, 503, 503],
+    );
+    for (const r of refused) assert.match(r.body.message, /unavailable/);
+    await new Promise((r) => setTimeout(r, Math.max(0, OUTAGE_MS - (Date.now() - downAt))));
     pg = await startEmbeddedPostgres(path.join(dir, 'data'), port, () => undefined);
 
     await assertAllTasksDone(pg.url, id, ids, 90000);
     const [{ attempts }] = await query<{ attempts: number }>(pg.url, `SELECT sum(attempts)::int AS attempts FROM tasks WHERE cluster_id = $1`, [id]);
     assert.equal(attempts, ids.length, 'one successful call each: the runs that failed on the database were not counted');
-    assert.equal((await http('GET', '/health')).status, 200, 'health recovered without restarting the apps');
-    console.log(`tried: PostgreSQL stopped for ${OUTAGE_MS / 1000} s with tasks running (job backoff 1+2+4 s); checked: all ${ids.length} tasks succeeded once, no error, no agent busy, one cost entry each, health back to 200`);
+    await waitFor(async () => (await http('GET', '/health')).status === 200, 30000, 'health recovered without restarting the apps');
+    const [{ n }] = await query<{ n: number }>(pg.url, `SELECT count(*)::int AS n FROM clusters`);
+    assert.equal(n, 1, 'the refused cluster creation left nothing behind');
+    assert.equal((await http('GET', `/api/clusters/${id}`)).body.target_workers, 5, 'the refused scale changed nothing');
+    assert.equal(api.child.exitCode, null, 'the api was not restarted');
+    assert.equal(worker.child.exitCode, null, 'the worker was not restarted');
+    console.log(
+      `tried: PostgreSQL stopped for ${OUTAGE_MS / 1000} s with tasks running (job backoff 1+2+4 s), a read, health and 3 writes during it; checked: read and writes 503 "${down.body.message}", health 503 naming the database, ` +
+        `all ${ids.length} tasks succeeded once, no error, no agent busy, one cost entry each, health back to 200 with the same api and worker processes, the refused writes left nothing`,
+    );
   });
 });
