@@ -196,12 +196,16 @@ export async function cloneCluster(c: Client, templateId: string, n: number): Pr
   return r.rowCount ?? 0;
 }
 
-/** One fresh metrics sample per cluster not destroyed, with a spread of queue lengths and loads. */
+/**
+ * One fresh metrics sample per cluster not destroyed. The queue length (5) sits between the
+ * shipped blueprints' thresholds, so a tick evaluates every cluster fully and changes none: the
+ * figure is the evaluation, not the spawning a scale-up would start.
+ */
 export async function freshSamples(c: Client): Promise<number> {
   const r = await c.query(
     `INSERT INTO metric_samples (cluster_id, sampled_at, queue_length, queue_wait_ms, running_tasks, tasks_per_minute, avg_response_ms,
                                  error_rate, live_workers, busy_workers, load_percentage, cpu_usage, memory_usage, agents_by_status)
-     SELECT id, now(), (abs(hashtext(id::text)) % 30), 1000, 0, 5, 100, 0, target_workers, 0, (abs(hashtext(id::text)) % 100), 10, 50, '{}'::jsonb
+     SELECT id, now(), 5, 1000, 0, 5, 100, 0, target_workers, 0, (abs(hashtext(id::text)) % 100), 10, 50, '{}'::jsonb
        FROM clusters WHERE status <> 'destroyed'`,
   );
   return r.rowCount ?? 0;
