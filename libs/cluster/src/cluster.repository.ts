@@ -88,6 +88,13 @@ export class ClusterRepository {
     return repo.save(repo.create(fields));
   }
 
+  /** Many agents in one INSERT (TypeORM saves an array as one multi-row statement), in the order given. */
+  async insertAgents(m: EntityManager, fields: Partial<ClusterAgent>[]): Promise<ClusterAgent[]> {
+    if (!fields.length) return [];
+    const repo = m.getRepository(ClusterAgent);
+    return repo.save(fields.map((f) => repo.create(f)));
+  }
+
   /** Spawn keys Genesis refused: not tried again (its rules are deterministic for a definition). */
   async failedSpawnKeys(clusterId: string, m: EntityManager): Promise<Set<string>> {
     const rows: { spawn_key: string }[] = await m.query(`SELECT DISTINCT spawn_key FROM cluster_agents WHERE cluster_id = $1 AND status = 'spawn_failed'`, [clusterId]);
@@ -128,15 +135,42 @@ export class ClusterRepository {
     return repo.save(repo.create(d));
   }
 
+  /** Many decisions in one INSERT (the autoscale tick's batch); ids follow the order given. */
+  async recordDecisions(m: EntityManager, ds: Partial<ScalingDecision>[]): Promise<void> {
+    if (!ds.length) return;
+    const rows = ds.map((d) => ({
+      cluster_id: d.clusterId,
+      source: d.source,
+      requested_by: d.requestedBy ?? null,
+      reason_code: d.reasonCode,
+      reason: d.reason ?? null,
+      rule: d.rule ?? null,
+      from_workers: d.fromWorkers,
+      to_workers: d.toWorkers,
+      applied: d.applied,
+      inputs: d.inputs ?? {},
+    }));
+    await m.query(
+      `INSERT INTO scaling_decisions (cluster_id, source, requested_by, reason_code, reason, rule, from_workers, to_workers, applied, inputs)
+       SELECT cluster_id, source, requested_by, reason_code, reason, rule, from_workers, to_workers, applied, inputs
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (cluster_id uuid, source text, requested_by text, reason_code text, reason text, rule text,
+                                                           from_workers int, to_workers int, applied boolean, inputs jsonb)) WITH ORDINALITY AS x
+        ORDER BY x.ordinality`,
+      [JSON.stringify(rows)],
+    );
+  }
+
   /** Newest first, by id: ids are taken under the cluster lock, so they follow the order decisions took effect. */
   decisions(clusterId: string, skip: number, take: number, source?: ScalingSource): Promise<[ScalingDecision[], number]> {
     return this.ds.getRepository(ScalingDecision).findAndCount({ where: { clusterId, ...(source ? { source } : {}) }, order: { id: 'DESC' }, skip, take });
   }
 
-  /** Clusters the lifecycle rules may act on: running or hibernated. */
-  async lifecycleCandidates(): Promise<string[]> {
-    const rows: { id: string }[] = await this.ds.query(`SELECT id FROM clusters WHERE status = ANY($1) OR status = 'hibernated'`, [RUNNABLE]);
-    return rows.map((r) => r.id);
+  /** Clusters the lifecycle rules may act on: running or hibernated (with what their rules come from). */
+  lifecycleCandidates(): Promise<{ id: string; blueprintId: string; blueprintVersion: string; config: Record<string, unknown> }[]> {
+    return this.ds.query(
+      `SELECT id, blueprint_id AS "blueprintId", blueprint_version AS "blueprintVersion", config FROM clusters WHERE status = ANY($1) OR status = 'hibernated'`,
+      [RUNNABLE],
+    );
   }
 
   /** Clusters the autoscaler evaluates: opted in, with a scaling rule, running. */
