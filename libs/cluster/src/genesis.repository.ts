@@ -37,6 +37,40 @@ export class GenesisRepository {
     return m ? run(m) : this.ds.transaction(run);
   }
 
+  /**
+   * Stores many agents and their first DNA snapshots in two INSERTs (in the caller's transaction):
+   * what `store` does per agent, for a pool of workers spawned at once.
+   */
+  async storeMany(items: { spec: AgentSpec; choice: TemplateChoice; evaluation: FoundationEvaluation }[], m: EntityManager): Promise<{ agent: GenesisAgent; dna: DnaSnapshot }[]> {
+    if (!items.length) return [];
+    const agents = m.getRepository(GenesisAgent);
+    const saved = await agents.save(
+      items.map(({ spec, choice, evaluation }) =>
+        agents.create({
+          name: spec.name,
+          templateId: spec.templateId,
+          templateChoice: choice.choice,
+          templateReason: choice.reason,
+          role: spec.role,
+          traits: spec.traits,
+          config: spec.config,
+          systemPrompt: spec.systemPrompt,
+          capabilities: spec.capabilities,
+          tools: spec.tools,
+          warnings: evaluation.warnings,
+          status: 'active',
+        }),
+      ),
+    );
+    const snapshots = m.getRepository(DnaSnapshot);
+    const dnas = await snapshots.save(
+      saved.map((agent, i) =>
+        snapshots.create({ agentId: agent.id, version: 1, dna: items[i].spec.dna as unknown as Record<string, unknown>, checksum: dnaChecksum(items[i].spec.dna) }),
+      ),
+    );
+    return saved.map((agent, i) => ({ agent, dna: dnas[i] }));
+  }
+
   find(id: string): Promise<GenesisAgent | null> {
     return this.ds.getRepository(GenesisAgent).findOne({ where: { id } });
   }
