@@ -88,11 +88,16 @@ export class ClusterRepository {
     return repo.save(repo.create(fields));
   }
 
-  /** Many agents in one INSERT (TypeORM saves an array as one multi-row statement), in the order given. */
+  /**
+   * Many agents in one multi-row INSERT, in the order given; the entities come back with their
+   * generated ids and dates (insert rather than save: save's per-entity diffing cost more than the statement).
+   */
   async insertAgents(m: EntityManager, fields: Partial<ClusterAgent>[]): Promise<ClusterAgent[]> {
     if (!fields.length) return [];
     const repo = m.getRepository(ClusterAgent);
-    return repo.save(fields.map((f) => repo.create(f)));
+    const agents = fields.map((f) => repo.create(f));
+    await repo.insert(agents as QueryDeepPartialEntity<ClusterAgent>[]);
+    return agents;
   }
 
   /** Spawn keys Genesis refused: not tried again (its rules are deterministic for a definition). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AgentSpec, dnaChecksum, FoundationEvaluation, TemplateChoice } from '#genesis';
 import { DnaSnapshot, GenesisAgent } from '#db';
 
@@ -43,9 +44,10 @@ export class GenesisRepository {
    */
   async storeMany(items: { spec: AgentSpec; choice: TemplateChoice; evaluation: FoundationEvaluation }[], m: EntityManager): Promise<{ agent: GenesisAgent; dna: DnaSnapshot }[]> {
     if (!items.length) return [];
+    // insert, not save: save diffs and deep-merges every entity (their jsonb included), which cost
+    // more than the statements themselves; insert sets the generated id and dates on each entity too.
     const agents = m.getRepository(GenesisAgent);
-    const saved = await agents.save(
-      items.map(({ spec, choice, evaluation }) =>
+    const saved = items.map(({ spec, choice, evaluation }) =>
         agents.create({
           name: spec.name,
           templateId: spec.templateId,
@@ -60,14 +62,13 @@ export class GenesisRepository {
           warnings: evaluation.warnings,
           status: 'active',
         }),
-      ),
     );
+    await agents.insert(saved as QueryDeepPartialEntity<GenesisAgent>[]);
     const snapshots = m.getRepository(DnaSnapshot);
-    const dnas = await snapshots.save(
-      saved.map((agent, i) =>
-        snapshots.create({ agentId: agent.id, version: 1, dna: items[i].spec.dna as unknown as Record<string, unknown>, checksum: dnaChecksum(items[i].spec.dna) }),
-      ),
+    const dnas = saved.map((agent, i) =>
+      snapshots.create({ agentId: agent.id, version: 1, dna: items[i].spec.dna as unknown as Record<string, unknown>, checksum: dnaChecksum(items[i].spec.dna) }),
     );
+    await snapshots.insert(dnas as QueryDeepPartialEntity<DnaSnapshot>[]);
     return saved.map((agent, i) => ({ agent, dna: dnas[i] }));
   }
 
