@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { Autoscaler, ClusterRepository } from '#cluster';
 import { JobName, JobPayloads, JobProducer, QueueName } from '#queue';
@@ -16,6 +16,7 @@ const TICK_BATCH = 200;
 export class AutoscaleHandler implements JobHandler {
   readonly queue = QueueName.Autoscale;
   readonly handles = [JobName.AutoscaleTick, JobName.EvaluateScaling];
+  private readonly logger = new Logger(AutoscaleHandler.name);
 
   constructor(
     private readonly clusters: ClusterRepository,
@@ -33,9 +34,17 @@ export class AutoscaleHandler implements JobHandler {
         let evaluated = 0;
         const busy: string[] = [];
         for (let i = 0; i < ids.length; i += TICK_BATCH) {
-          const r = await this.autoscaler.evaluateBatch(ids.slice(i, i + TICK_BATCH));
-          evaluated += r.evaluated;
-          busy.push(...r.skipped);
+          const batch = ids.slice(i, i + TICK_BATCH);
+          try {
+            const r = await this.autoscaler.evaluateBatch(batch);
+            evaluated += r.evaluated;
+            busy.push(...r.skipped);
+          } catch (e) {
+            // One cluster's problem (say, its blueprint cannot be read) must not hold back the
+            // others: this batch goes out as one job per cluster, which fail or succeed alone.
+            this.logger.warn(`autoscale batch of ${batch.length} failed (${e instanceof Error ? e.message : String(e)}); evaluating its clusters one by one`);
+            busy.push(...batch);
+          }
         }
         await this.jobs.enqueueMany(
           JobName.EvaluateScaling,
