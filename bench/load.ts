@@ -15,6 +15,10 @@ export interface LoadSpec {
   headers?: Record<string, string>;
   /** request bodies, used in turn across all loops (e.g. alternating scale targets) */
   bodies?: string[];
+  /** requests (url and body) used in turn across all loops instead of url and bodies */
+  sequence?: { url: string; body?: string }[];
+  /** open the loops at this total rate (requests per second) instead of as fast as answers come */
+  ratePerSecond?: number;
   /** the status every answer should have; any other counts as an error */
   expectStatus: number;
   connections: number;
@@ -45,8 +49,18 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 async function generate(spec: LoadSpec): Promise<LoadResult> {
-  const url = new URL(spec.url);
-  if (url.hostname !== '127.0.0.1') throw new Error(`load generator targets loopback only, not ${url.hostname}`);
+  const urls = new Map<string, URL>();
+  const parse = (u: string): URL => {
+    let url = urls.get(u);
+    if (!url) {
+      url = new URL(u);
+      if (url.hostname !== '127.0.0.1') throw new Error(`load generator targets loopback only, not ${url.hostname}`);
+      urls.set(u, url);
+    }
+    return url;
+  };
+  parse(spec.url);
+  for (const r of spec.sequence ?? []) parse(r.url);
   let next = 0;
   let measuring = false;
   let stop = false;
@@ -57,7 +71,7 @@ async function generate(spec: LoadSpec): Promise<LoadResult> {
   let n = 0;
 
   const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
-  const send = (body: string | undefined): Promise<{ status: number; text: string }> =>
+  const send = (url: URL, body: string | undefined): Promise<{ status: number; text: string }> =>
     new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = { ...spec.headers };
       if (body !== undefined) {
@@ -76,11 +90,14 @@ async function generate(spec: LoadSpec): Promise<LoadResult> {
     });
 
   const one = async (): Promise<void> => {
-    const body = spec.bodies?.length ? spec.bodies[next++ % spec.bodies.length] : undefined;
+    const i = next++;
+    const item = spec.sequence?.length ? spec.sequence[i % spec.sequence.length] : undefined;
+    const url = parse(item ? item.url : spec.url);
+    const body = item ? item.body : spec.bodies?.length ? spec.bodies[i % spec.bodies.length] : undefined;
     const t0 = performance.now();
     let outcome: string | undefined;
     try {
-      const res = await send(body);
+      const res = await send(url, body);
       if (res.status !== spec.expectStatus) outcome = `${res.status} ${res.text.slice(0, 160)}`;
     } catch (e) {
       outcome = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -95,8 +112,19 @@ async function generate(spec: LoadSpec): Promise<LoadResult> {
     if (n < MAX_SAMPLES) latencies[n++] = dt;
   };
 
-  const loop = async (): Promise<void> => {
-    while (!stop) await one();
+  // Paced: each loop sends one request every `interval` ms (a loop that falls behind sends at once).
+  const interval = spec.ratePerSecond ? (spec.connections * 1000) / spec.ratePerSecond : 0;
+  const loop = async (_: unknown, k: number): Promise<void> => {
+    let due = performance.now() + (interval * k) / spec.connections;
+    while (!stop) {
+      if (interval) {
+        const wait = due - performance.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        due += interval;
+        if (stop) break;
+      }
+      await one();
+    }
   };
 
   const loops = Array.from({ length: spec.connections }, loop);

@@ -4,7 +4,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { DatabaseModule } from '#db';
 import { QueueModule } from '#queue';
-import { quietFrameworkStartup, requestLogLevel, requestLogMessages, resolveLogFormat, RUNTIME, Runtime, withLogDestination } from '#runtime';
+import { quietFrameworkStartup, requestLogLevelAt, requestLogMessages, resolveLogFormat, RUNTIME, Runtime, withLogDestination } from '#runtime';
 import { ClusterCoreModule } from '#cluster';
 import { AuthModule } from './auth/auth.module';
 import { BlueprintModule } from './blueprint/blueprint.module';
@@ -46,7 +46,7 @@ export class AppModule {
               level: runtime.config.log.level,
               genReqId: requestId,
               customProps: (req: IncomingMessage) => ({ correlation_id: (req as { id?: unknown }).id }),
-              customLogLevel: requestLogLevel,
+              customLogLevel: requestLogLevelAt(runtime.config.log.level),
               ...requestLogMessages,
               hooks: quietFrameworkStartup,
               autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/api/health' || req.url === '/metrics' },

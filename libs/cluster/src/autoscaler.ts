@@ -1,14 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '#common';
-import { workerDefinitions } from '#blueprint';
+import { Blueprint as BlueprintDefinition, workerDefinitions } from '#blueprint';
 import { Cluster, MetricSample, ScalingDecision, ScalingSource } from '#db';
 import { JobName, JobProducer } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
-import { AutoscaleSettings, evaluateScaling, Evaluation, EvaluationInput, MetricsSnapshot, planTransition, Recommendation, RUNNABLE, workerCapacity } from '#scaling';
+import { AutoscaleSettings, ClusterPatch, evaluateScaling, Evaluation, EvaluationInput, MetricsSnapshot, planTransition, Recommendation, RUNNABLE, workerCapacity } from '#scaling';
 import { BlueprintStore } from './blueprint.store';
 import { BudgetService } from './budget.service';
 import { ClusterRepository } from './cluster.repository';
+import { ClusterTransitions } from './cluster.transitions';
 import { MetricsRepository } from './metrics.repository';
 
 /** What a dry run may put in place of the live values. */
@@ -34,6 +35,17 @@ export function snapshotOf(s: MetricSample): MetricsSnapshot {
   };
 }
 
+/** Clusters the autoscaler acts on: running, opted in, with a scaling rule. */
+function takesPart(c: Cluster): boolean {
+  return RUNNABLE.includes(c.status) && c.autoscalingEnabled && !!c.scaling;
+}
+
+function settingsOf(c: Cluster, definition: BlueprintDefinition): AutoscaleSettings {
+  const settings = (c.scaling ?? definition.cluster.scaling) as AutoscaleSettings | null;
+  if (!settings) throw new DomainError(ErrorCode.Unprocessable, `cluster ${c.id} has no scaling rule (its blueprint has no cluster.scaling section)`);
+  return settings;
+}
+
 /**
  * The autoscaler's side of the cluster core: builds the policy's input from the rows (the latest
  * sample, the worker capacity, the last scaling action, recent recommendations), asks the pure
@@ -51,6 +63,7 @@ export class Autoscaler {
     private readonly jobs: JobProducer,
     @Inject(RUNTIME) private readonly runtime: Runtime,
     private readonly budget: BudgetService,
+    private readonly transitions: ClusterTransitions,
   ) {}
 
   /** Evaluates without the lock and stores nothing: the dry run, on live values or the given ones. */
@@ -65,30 +78,86 @@ export class Autoscaler {
   }
 
   /**
-   * One evaluation of one cluster (the tick's job): locks the row, evaluates on the latest sample,
+   * One evaluation of one cluster: locks the row (waiting for it), evaluates on the latest sample,
    * records the decision with source "autoscaler", and scales when the target changes.
    */
   async evaluate(clusterId: string): Promise<ScalingDecision | null> {
     const out = await this.repo.transaction(async (m) => {
       const c = await this.repo.lock(m, clusterId);
-      if (!c || !RUNNABLE.includes(c.status) || !c.autoscalingEnabled || !c.scaling) return null;
+      if (!c || !takesPart(c)) return null;
       const now = new Date();
-      const input = await this.inputFor(c, m, now);
-      const ev = evaluateScaling(input);
       const live = (await this.repo.counts([clusterId], m)).get(clusterId)!.currentWorkers;
-      const plan = planTransition(
-        { status: c.status, minWorkers: c.minWorkers, maxWorkers: c.maxWorkers, targetWorkers: c.targetWorkers, liveWorkers: live, capacity: input.capacity },
-        { kind: 'scale', target: ev.target_workers, reason: ev.reason, rule: ev.rule ?? 'none' },
-        now,
-      );
-      if (!plan.ok) {
-        // the bounds moved under the policy (it clamps to them, so this should not happen): say so
-        this.logger.warn({ clusterId, code: plan.code, message: plan.message }, 'autoscaler target refused');
-        return null;
+      const d = this.decide(c, await this.inputFor(c, m, now), live, now);
+      if (!d) return null;
+      if (d.patch) await this.transitions.write(m, c, d.patch);
+      return { decision: await this.repo.recordDecision(m, d.decision), converge: d.patch !== null };
+    });
+    if (out?.converge) await this.converge([clusterId]);
+    return out?.decision ?? null;
+  }
+
+  /**
+   * The tick's evaluation of many clusters at once, with the same outcome per cluster as
+   * `evaluate`: one transaction locks the rows (in id order; rows another transaction holds are
+   * skipped and returned, for the caller to evaluate one by one), reads every input in a few set
+   * queries (latest samples, recommendations, live counts, budgets; each blueprint version once),
+   * evaluates each cluster, updates those whose target changes and records every decision in one
+   * INSERT: about eight statements per batch (plus an UPDATE per cluster that scales) where
+   * `evaluate` takes about eight per cluster.
+   */
+  async evaluateBatch(ids: string[]): Promise<{ evaluated: number; skipped: string[] }> {
+    if (!ids.length) return { evaluated: 0, skipped: [] };
+    const changed: string[] = [];
+    const out = await this.repo.transaction(async (m) => {
+      const locked = await m
+        .getRepository(Cluster)
+        .createQueryBuilder('c')
+        .setLock('pessimistic_write')
+        .setOnLocked('skip_locked')
+        .where('c.id IN (:...ids)', { ids })
+        .orderBy('c.id')
+        .getMany();
+      const seen = new Set(locked.map((c) => c.id));
+      const skipped = ids.filter((id) => !seen.has(id));
+      const clusters = locked.filter(takesPart);
+      if (!clusters.length) return { evaluated: 0, skipped };
+      const now = new Date();
+      const inputs = await this.inputsFor(clusters, m, now);
+      const counts = await this.repo.counts(clusters.map((c) => c.id), m);
+      const decisions: Partial<ScalingDecision>[] = [];
+      for (const c of clusters) {
+        const d = this.decide(c, inputs.get(c.id)!, counts.get(c.id)!.currentWorkers, now);
+        if (!d) continue;
+        if (d.patch) {
+          await this.transitions.write(m, c, d.patch);
+          changed.push(c.id);
+        }
+        decisions.push(d.decision);
       }
-      if (plan.patch) await this.repo.update(m, clusterId, plan.patch);
-      const decision = await this.repo.recordDecision(m, {
-        clusterId,
+      await this.repo.recordDecisions(m, decisions);
+      return { evaluated: decisions.length, skipped };
+    });
+    await this.converge(changed);
+    return out;
+  }
+
+  /** The policy's answer for a locked cluster: the row patch (null: nothing to change) and the decision to record. */
+  private decide(c: Cluster, input: EvaluationInput, live: number, now: Date): { patch: ClusterPatch | null; decision: Partial<ScalingDecision> } | null {
+    const ev = evaluateScaling(input);
+    const plan = planTransition(
+      { status: c.status, minWorkers: c.minWorkers, maxWorkers: c.maxWorkers, targetWorkers: c.targetWorkers, liveWorkers: live, capacity: input.capacity },
+      { kind: 'scale', target: ev.target_workers, reason: ev.reason, rule: ev.rule ?? 'none' },
+      now,
+    );
+    if (!plan.ok) {
+      // the bounds moved under the policy (it clamps to them, so this should not happen): say so
+      this.logger.warn({ clusterId: c.id, code: plan.code, message: plan.message }, 'autoscaler target refused');
+      return null;
+    }
+    return {
+      patch: plan.patch,
+      decision: {
+        clusterId: c.id,
         source: ScalingSource.Autoscaler,
         requestedBy: 'autoscaler',
         reasonCode: ev.reason_code,
@@ -98,41 +167,98 @@ export class Autoscaler {
         toWorkers: ev.target_workers,
         applied: ev.target_workers !== c.targetWorkers,
         inputs: { ...ev.inputs, recommendation: ev.recommendation, proposals: ev.proposals, constraints: ev.constraints, live_workers: live },
-      });
-      return { decision, converge: plan.patch !== null };
-    });
-    if (out?.converge) {
-      try {
-        await this.jobs.enqueue(JobName.ReconcileWorkers, { clusterId });
-      } catch (e) {
-        this.logger.warn(`could not enqueue reconcile for ${clusterId} (${e instanceof Error ? e.message : String(e)}); the reconcile tick will pick it up`);
-      }
+      },
+    };
+  }
+
+  /** Reconcile jobs for clusters whose target changed (a failure is left to the reconcile tick). */
+  private async converge(ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    try {
+      await this.jobs.enqueueMany(
+        JobName.ReconcileWorkers,
+        ids.map((clusterId) => ({ clusterId })),
+      );
+    } catch (e) {
+      this.logger.warn(`could not enqueue reconcile for ${ids.length} cluster(s) (${e instanceof Error ? e.message : String(e)}); the reconcile tick will pick them up`);
     }
-    return out?.decision ?? null;
   }
 
   private async inputFor(c: Cluster, m: EntityManager, now: Date): Promise<EvaluationInput> {
     const { definition } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true, manager: m });
-    const capacity = workerCapacity(workerDefinitions(definition).map((d) => ({ name: d.name, ...d.count })));
-    const settings = (c.scaling ?? definition.cluster.scaling) as AutoscaleSettings | null;
-    if (!settings) throw new DomainError(ErrorCode.Unprocessable, `cluster ${c.id} has no scaling rule (its blueprint has no cluster.scaling section)`);
+    const settings = settingsOf(c, definition);
     const sample = await this.metrics.latest(c.id, m);
     const window = settings.stabilizationWindowSeconds ?? 0;
+    return this.input(c, definition, settings, {
+      metrics: sample ? snapshotOf(sample) : null,
+      recommendations: window > 0 ? await this.recommendations(c.id, window, m) : [],
+      // what the budget affords (BudgetService.maxWorkers); undefined without a budget
+      budgetMax: await this.budget.maxWorkers(c, m, now),
+      now,
+    });
+  }
+
+  /** inputFor for many clusters, in set queries. */
+  private async inputsFor(clusters: Cluster[], m: EntityManager, now: Date): Promise<Map<string, EvaluationInput>> {
+    const ids = clusters.map((c) => c.id);
+    const definitions = new Map<string, BlueprintDefinition>();
+    for (const c of clusters) {
+      const key = `${c.blueprintId}@${c.blueprintVersion}`;
+      if (!definitions.has(key)) definitions.set(key, (await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true, manager: m })).definition);
+    }
+    const settings = new Map(clusters.map((c) => [c.id, settingsOf(c, definitions.get(`${c.blueprintId}@${c.blueprintVersion}`)!)]));
+    const samples = await this.metrics.latestOf(ids, m);
+    const longest = Math.max(0, ...[...settings.values()].map((s) => s.stabilizationWindowSeconds ?? 0));
+    const recent = new Map<string, (Recommendation & { age: number })[]>();
+    if (longest > 0) {
+      const rows: { cluster_id: string; at: Date; target: number; age: number }[] = await m.query(
+        `SELECT cluster_id, created_at AS at, (inputs->>'recommendation')::int AS target, extract(epoch FROM now() - created_at) AS age FROM scaling_decisions
+          WHERE cluster_id = ANY($1) AND source = 'autoscaler' AND created_at > now() - make_interval(secs => $2)
+            AND inputs->>'recommendation' IS NOT NULL ORDER BY id`,
+        [ids, longest],
+      );
+      for (const r of rows) recent.set(r.cluster_id, [...(recent.get(r.cluster_id) ?? []), { at: r.at, target: r.target, age: Number(r.age) }]);
+    }
+    // Only clusters with a budget pay for the budget's queries.
+    const budgeted = new Set(((await m.query(`SELECT cluster_id FROM budgets WHERE cluster_id = ANY($1)`, [ids])) as { cluster_id: string }[]).map((r) => r.cluster_id));
+    const out = new Map<string, EvaluationInput>();
+    for (const c of clusters) {
+      const s = settings.get(c.id)!;
+      const window = s.stabilizationWindowSeconds ?? 0;
+      const sample = samples.get(c.id);
+      out.set(
+        c.id,
+        this.input(c, definitions.get(`${c.blueprintId}@${c.blueprintVersion}`)!, s, {
+          metrics: sample ? snapshotOf(sample) : null,
+          recommendations: window > 0 ? (recent.get(c.id) ?? []).filter((r) => r.age < window).map(({ at, target }) => ({ at, target })) : [],
+          budgetMax: budgeted.has(c.id) ? await this.budget.maxWorkers(c, m, now) : undefined,
+          now,
+        }),
+      );
+    }
+    return out;
+  }
+
+  private input(
+    c: Cluster,
+    definition: BlueprintDefinition,
+    settings: AutoscaleSettings,
+    loaded: { metrics: MetricsSnapshot | null; recommendations: Recommendation[]; budgetMax: number | undefined; now: Date },
+  ): EvaluationInput {
     return {
       // the desired size: live workers lag behind it while the pool converges
       current_workers: c.targetWorkers,
       min_workers: c.minWorkers,
       max_workers: c.maxWorkers,
-      capacity,
-      now,
+      capacity: workerCapacity(workerDefinitions(definition).map((d) => ({ name: d.name, ...d.count }))),
+      now: loaded.now,
       last_scaled_at: c.lastScaledAt,
       settings,
-      metrics: sample ? snapshotOf(sample) : null,
+      metrics: loaded.metrics,
       metrics_interval_seconds: this.runtime.config.metrics.intervalSeconds,
-      recent_recommendations: window > 0 ? await this.recommendations(c.id, window, m) : [],
+      recent_recommendations: loaded.recommendations,
       paused: !c.autoscalingEnabled,
-      // what the budget affords (BudgetService.maxWorkers); undefined without a budget
-      budget_max_workers: await this.budget.maxWorkers(c, m, now),
+      budget_max_workers: loaded.budgetMax,
     };
   }
 

@@ -67,6 +67,38 @@ export class ClusterLifecycle {
     return out?.decision ?? null;
   }
 
+  /**
+   * The clusters the lifecycle tick evaluates: running or hibernated ones that have rules. A
+   * cluster without rules is never touched (decide returns null for it), so it gets no job; each
+   * blueprint version is resolved once.
+   */
+  async candidates(): Promise<string[]> {
+    const rows = await this.repo.lifecycleCandidates();
+    const definitions = new Map<string, BlueprintDefinition | null>();
+    const out: string[] = [];
+    for (const r of rows) {
+      const key = `${r.blueprintId}@${r.blueprintVersion}`;
+      if (!definitions.has(key)) {
+        try {
+          definitions.set(key, (await this.blueprints.resolve(r.blueprintId, r.blueprintVersion, { allowInactive: true })).definition);
+        } catch (e) {
+          // evaluated one by one, where the failure is reported as before
+          this.logger.warn(`blueprint ${key} did not resolve (${e instanceof Error ? e.message : String(e)})`);
+          definitions.set(key, null);
+        }
+      }
+      const def = definitions.get(key);
+      let rules: unknown = true;
+      try {
+        if (def) rules = lifecycleRules(def, r.config ?? {});
+      } catch {
+        // a bad override: its own evaluation reports it, as before
+      }
+      if (rules) out.push(r.id);
+    }
+    return out;
+  }
+
   /** A task arrived at a hibernated cluster: wake it, if its rules say so. Best effort: the tick repeats it. */
   async wakeForTask(c: Cluster): Promise<void> {
     try {

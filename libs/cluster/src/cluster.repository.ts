@@ -31,6 +31,22 @@ export class ClusterRepository {
     return m.getRepository(Cluster).findOne({ where: { id } });
   }
 
+  /**
+   * The cluster with its counts in one statement (a read answers after one round trip instead of
+   * two; at the api's read rate the second query's socket write alone was a sixth of the time).
+   */
+  async findWithCounts(id: string, m: EntityManager = this.ds.manager): Promise<{ cluster: Cluster; counts: ClusterCounts } | null> {
+    const { entities, raw } = await m
+      .getRepository(Cluster)
+      .createQueryBuilder('c')
+      .addSelect(`(SELECT count(*) FROM cluster_agents a WHERE a.cluster_id = c.id AND a.role = 'worker' AND a.status = ANY(:live))::int`, 'current_workers')
+      .addSelect(`(SELECT count(*) FROM cluster_agents a WHERE a.cluster_id = c.id AND a.status = ANY(:present))::int`, 'agents_count')
+      .where('c.id = :id', { id, live: LIVE_WORKER, present: PRESENT })
+      .getRawAndEntities<{ current_workers: number; agents_count: number }>();
+    if (!entities.length) return null;
+    return { cluster: entities[0], counts: { currentWorkers: raw[0].current_workers, agentsCount: raw[0].agents_count } };
+  }
+
   /** The cluster row, locked until the transaction ends: serialises every change to one cluster. */
   lock(m: EntityManager, id: string): Promise<Cluster | null> {
     return m.getRepository(Cluster).createQueryBuilder('c').setLock('pessimistic_write').where('c.id = :id', { id }).getOne();
@@ -94,6 +110,18 @@ export class ClusterRepository {
     return repo.save(repo.create(fields));
   }
 
+  /**
+   * Many agents in one multi-row INSERT, in the order given; the entities come back with their
+   * generated ids and dates (insert rather than save: save's per-entity diffing cost more than the statement).
+   */
+  async insertAgents(m: EntityManager, fields: Partial<ClusterAgent>[]): Promise<ClusterAgent[]> {
+    if (!fields.length) return [];
+    const repo = m.getRepository(ClusterAgent);
+    const agents = fields.map((f) => repo.create(f));
+    await repo.insert(agents as QueryDeepPartialEntity<ClusterAgent>[]);
+    return agents;
+  }
+
   /** Spawn keys Genesis refused: not tried again (its rules are deterministic for a definition). */
   async failedSpawnKeys(clusterId: string, m: EntityManager): Promise<Set<string>> {
     const rows: { spawn_key: string }[] = await m.query(`SELECT DISTINCT spawn_key FROM cluster_agents WHERE cluster_id = $1 AND status = 'spawn_failed'`, [clusterId]);
@@ -134,15 +162,42 @@ export class ClusterRepository {
     return repo.save(repo.create(d));
   }
 
+  /** Many decisions in one INSERT (the autoscale tick's batch); ids follow the order given. */
+  async recordDecisions(m: EntityManager, ds: Partial<ScalingDecision>[]): Promise<void> {
+    if (!ds.length) return;
+    const rows = ds.map((d) => ({
+      cluster_id: d.clusterId,
+      source: d.source,
+      requested_by: d.requestedBy ?? null,
+      reason_code: d.reasonCode,
+      reason: d.reason ?? null,
+      rule: d.rule ?? null,
+      from_workers: d.fromWorkers,
+      to_workers: d.toWorkers,
+      applied: d.applied,
+      inputs: d.inputs ?? {},
+    }));
+    await m.query(
+      `INSERT INTO scaling_decisions (cluster_id, source, requested_by, reason_code, reason, rule, from_workers, to_workers, applied, inputs)
+       SELECT cluster_id, source, requested_by, reason_code, reason, rule, from_workers, to_workers, applied, inputs
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (cluster_id uuid, source text, requested_by text, reason_code text, reason text, rule text,
+                                                           from_workers int, to_workers int, applied boolean, inputs jsonb)) WITH ORDINALITY AS x
+        ORDER BY x.ordinality`,
+      [JSON.stringify(rows)],
+    );
+  }
+
   /** Newest first, by id: ids are taken under the cluster lock, so they follow the order decisions took effect. */
   decisions(clusterId: string, skip: number, take: number, source?: ScalingSource): Promise<[ScalingDecision[], number]> {
     return this.ds.getRepository(ScalingDecision).findAndCount({ where: { clusterId, ...(source ? { source } : {}) }, order: { id: 'DESC' }, skip, take });
   }
 
-  /** Clusters the lifecycle rules may act on: running or hibernated. */
-  async lifecycleCandidates(): Promise<string[]> {
-    const rows: { id: string }[] = await this.ds.query(`SELECT id FROM clusters WHERE status = ANY($1) OR status = 'hibernated'`, [RUNNABLE]);
-    return rows.map((r) => r.id);
+  /** Clusters the lifecycle rules may act on: running or hibernated (with what their rules come from). */
+  lifecycleCandidates(): Promise<{ id: string; blueprintId: string; blueprintVersion: string; config: Record<string, unknown> }[]> {
+    return this.ds.query(
+      `SELECT id, blueprint_id AS "blueprintId", blueprint_version AS "blueprintVersion", config FROM clusters WHERE status = ANY($1) OR status = 'hibernated'`,
+      [RUNNABLE],
+    );
   }
 
   /** Clusters the autoscaler evaluates: opted in, with a scaling rule, running. */

@@ -4,7 +4,7 @@ import { DomainError, KeyedSerial, notFound } from '#common';
 import { workerDefinitions } from '#blueprint';
 import { Cluster, ClusterStatus, ScalingDecision, ScalingSource } from '#db';
 import { JobName, JobProducer } from '#queue';
-import { ClusterIntent, ClusterState, planSettlement, planTransition, Settlement, TransitionResult, workerCapacity } from '#scaling';
+import { ClusterIntent, ClusterPatch, ClusterState, planSettlement, planTransition, Settlement, TransitionResult, workerCapacity } from '#scaling';
 import { BlueprintStore } from './blueprint.store';
 import { BudgetService } from './budget.service';
 import { ClusterRepository } from './cluster.repository';
@@ -80,13 +80,22 @@ export class ClusterTransitions {
     const now = new Date();
     const r = planTransition(stateOf(c, live, capacity ?? (await this.capacityOf(c, m))), intent, now);
     if (!r.ok) throw toError(r, c.id);
-    if (r.patch && !(await this.repo.updateIf(m, c.id, c.status, r.patch))) {
-      // the caller holds the row lock, so the status cannot have moved: a caller without the lock
-      throw new Error(`cluster ${c.id} left ${c.status} while a transition was applied without its row lock`);
-    }
+    if (r.patch) await this.write(m, c, r.patch);
     const decision = r.decision ? await this.repo.recordDecision(m, { ...r.decision, clusterId: c.id, source: actor.source, requestedBy: actor.requestedBy }) : null;
     const cluster = r.patch ? { ...c, ...r.patch, updatedAt: now } : c;
     return { cluster, decision, converge: r.converge };
+  }
+
+  /**
+   * Writes what planTransition returned for `c`, read under the caller's row lock (applyLocked, and
+   * the autoscaler's batch, which plans many locked clusters at once), only from the status it was
+   * planned from.
+   */
+  async write(m: EntityManager, c: Cluster, patch: ClusterPatch): Promise<void> {
+    if (!(await this.repo.updateIf(m, c.id, c.status, patch))) {
+      // the caller holds the row lock, so the status cannot have moved: a caller without the lock
+      throw new Error(`cluster ${c.id} left ${c.status} while a transition was applied without its row lock`);
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AgentSpec, dnaChecksum, FoundationEvaluation, TemplateChoice } from '#genesis';
 import { DnaSnapshot, GenesisAgent } from '#db';
 
@@ -35,6 +36,40 @@ export class GenesisRepository {
       return { agent, dna };
     };
     return m ? run(m) : this.ds.transaction(run);
+  }
+
+  /**
+   * Stores many agents and their first DNA snapshots in two INSERTs (in the caller's transaction):
+   * what `store` does per agent, for a pool of workers spawned at once.
+   */
+  async storeMany(items: { spec: AgentSpec; choice: TemplateChoice; evaluation: FoundationEvaluation }[], m: EntityManager): Promise<{ agent: GenesisAgent; dna: DnaSnapshot }[]> {
+    if (!items.length) return [];
+    // insert, not save: save diffs and deep-merges every entity (their jsonb included), which cost
+    // more than the statements themselves; insert sets the generated id and dates on each entity too.
+    const agents = m.getRepository(GenesisAgent);
+    const saved = items.map(({ spec, choice, evaluation }) =>
+        agents.create({
+          name: spec.name,
+          templateId: spec.templateId,
+          templateChoice: choice.choice,
+          templateReason: choice.reason,
+          role: spec.role,
+          traits: spec.traits,
+          config: spec.config,
+          systemPrompt: spec.systemPrompt,
+          capabilities: spec.capabilities,
+          tools: spec.tools,
+          warnings: evaluation.warnings,
+          status: 'active',
+        }),
+    );
+    await agents.insert(saved as QueryDeepPartialEntity<GenesisAgent>[]);
+    const snapshots = m.getRepository(DnaSnapshot);
+    const dnas = saved.map((agent, i) =>
+      snapshots.create({ agentId: agent.id, version: 1, dna: items[i].spec.dna as unknown as Record<string, unknown>, checksum: dnaChecksum(items[i].spec.dna) }),
+    );
+    await snapshots.insert(dnas as QueryDeepPartialEntity<DnaSnapshot>[]);
+    return saved.map((agent, i) => ({ agent, dna: dnas[i] }));
   }
 
   find(id: string): Promise<GenesisAgent | null> {

@@ -87,6 +87,21 @@ export class MetricsRepository {
     return qb.orderBy('s.sampled_at', 'DESC').addOrderBy('s.id', 'DESC').limit(range.limit).getMany();
   }
 
+  /** The newest sample of each of these clusters (one statement; clusters without one are absent). */
+  async latestOf(clusterIds: string[], m: EntityManager = this.ds.manager): Promise<Map<string, MetricSample>> {
+    if (!clusterIds.length) return new Map();
+    const rows = await m
+      .getRepository(MetricSample)
+      .createQueryBuilder('s')
+      .distinctOn(['s.cluster_id'])
+      .where('s.cluster_id IN (:...clusterIds)', { clusterIds })
+      .orderBy('s.cluster_id')
+      .addOrderBy('s.sampled_at', 'DESC')
+      .addOrderBy('s.id', 'DESC')
+      .getMany();
+    return new Map(rows.map((r) => [r.clusterId, r]));
+  }
+
   /** The newest sample of a cluster, if any. */
   async latest(clusterId: string, m: EntityManager = this.ds.manager): Promise<MetricSample | null> {
     return (await this.samples(clusterId, { limit: 1 }, m))[0] ?? null;

@@ -13,6 +13,9 @@ import { JOB_QUEUE, JobPayloads } from './queue.types';
  */
 export const ENQUEUE_TIMEOUT_MS = 1000;
 
+/** Jobs per addBulk call in enqueueMany: one Redis round trip each, small enough to stay within the timeout. */
+export const ENQUEUE_BULK = 500;
+
 /** The one place jobs are added: ids and default options come from the central policy. */
 @Injectable()
 export class JobProducer {
@@ -41,6 +44,27 @@ export class JobProducer {
   async enqueue<J extends JobName>(name: J, data: JobPayloads[J], options: JobsOptions = {}): Promise<Job> {
     const opts: JobsOptions = { ...DEFAULT_JOB_OPTIONS, ...jobIdentity(name, data), ...options };
     assertValidJobId(opts.jobId);
+    return this.bounded(name, this.queues[JOB_QUEUE[name]].add(name, data, opts));
+  }
+
+  /**
+   * Adds many jobs of one kind, ENQUEUE_BULK at a time, each with its id and options from the
+   * policy (deduplication included): one round trip per chunk where `enqueue` in a loop takes one
+   * per job, which is what made a tick over 10,000 clusters slow.
+   */
+  async enqueueMany<J extends JobName>(name: J, data: JobPayloads[J][]): Promise<void> {
+    for (let i = 0; i < data.length; i += ENQUEUE_BULK) {
+      const jobs = data.slice(i, i + ENQUEUE_BULK).map((d) => {
+        const opts: JobsOptions = { ...DEFAULT_JOB_OPTIONS, ...jobIdentity(name, d) };
+        assertValidJobId(opts.jobId);
+        return { name, data: d, opts };
+      });
+      await this.bounded(name, this.queues[JOB_QUEUE[name]].addBulk(jobs));
+    }
+  }
+
+  /** Waits for an add at most ENQUEUE_TIMEOUT_MS; a queue store that does not answer is a DomainError. */
+  private async bounded<T>(name: JobName, add: Promise<T>): Promise<T> {
     // With Redis gone or frozen, BullMQ waits for it; an api request must not wait with it.
     let timer: NodeJS.Timeout | undefined;
     let timedOut = false;
@@ -50,12 +74,11 @@ export class JobProducer {
         reject(new Error(`no answer within ${ENQUEUE_TIMEOUT_MS} ms`));
       }, ENQUEUE_TIMEOUT_MS);
     });
-    const add = this.queues[JOB_QUEUE[name]].add(name, data, opts);
     // A timed-out add is abandoned, not cancelled: it may still land once Redis answers. That is
     // harmless (one atomic script; job ids and deduplication make a repeat a no-op, handlers are
     // idempotent) and its outcome, either way, is only logged, never thrown.
     add.then(
-      (job) => timedOut && this.logger.debug(`${name} job ${job.id ?? '?'} landed after its enqueue had timed out`),
+      () => timedOut && this.logger.debug(`${name} job landed after its enqueue had timed out`),
       (e: unknown) => timedOut && this.logger.debug(`${name} enqueue failed after it had timed out: ${e instanceof Error ? e.message : String(e)}`),
     );
     try {

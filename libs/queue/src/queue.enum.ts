@@ -24,9 +24,9 @@ export enum JobName {
   ExecuteTask = 'execute-task',
   /** system-wide tick: one metrics sample for every cluster not destroyed, in one pass */
   MetricsTick = 'metrics-tick',
-  /** system-wide tick: one EvaluateScaling per cluster that takes part in autoscaling */
+  /** system-wide tick: evaluates every cluster that takes part in autoscaling, in batches (a busy cluster gets an EvaluateScaling) */
   AutoscaleTick = 'autoscale-tick',
-  /** evaluate the scaling policy for one cluster and apply its decision */
+  /** evaluate the scaling policy for one cluster and apply its decision (a cluster the tick found locked) */
   EvaluateScaling = 'evaluate-scaling',
   /** system-wide tick: one EvaluateLifecycle per running or hibernated cluster */
   LifecycleTick = 'lifecycle-tick',

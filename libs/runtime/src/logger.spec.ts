@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PassThrough, Writable } from 'node:stream';
 import pino from 'pino';
 import { loadConfig } from '#config';
-import { prettifyLines, quietFrameworkStartup, requestLogLevel, requestLogMessages, resolveLogFormat, withLogDestination } from './logger';
+import { prettifyLines, quietFrameworkStartup, requestLogLevel, requestLogLevelAt, requestLogMessages, resolveLogFormat, withLogDestination } from './logger';
 import { framedBlock, startBanner } from './banner';
 
 describe('log format', () => {
@@ -71,6 +71,17 @@ describe('request log level', () => {
     assert.equal(at(429), 'warn');
     assert.equal(at(500), 'error');
     assert.equal(at(200, new Error('x')), 'error');
+  });
+
+  it('answers silent for lines below the logger level, so pino-http skips building them', () => {
+    const res = (statusCode: number) => ({ statusCode }) as ServerResponse;
+    const req = {} as IncomingMessage;
+    assert.equal(requestLogLevelAt('info')(req, res(200)), 'silent');
+    assert.equal(requestLogLevelAt('info')(req, res(404)), 'warn');
+    assert.equal(requestLogLevelAt('debug')(req, res(200)), 'debug');
+    assert.equal(requestLogLevelAt('error')(req, res(404)), 'silent');
+    assert.equal(requestLogLevelAt('error')(req, res(503)), 'error');
+    assert.equal(requestLogLevelAt('silent')(req, res(503)), 'silent');
   });
 
   it('says method, path, status and time in the message', () => {

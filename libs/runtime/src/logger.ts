@@ -63,6 +63,21 @@ export function requestLogLevel(_req: IncomingMessage, res: ServerResponse, err?
   return 'debug';
 }
 
+const LEVEL_RANK: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+
+/**
+ * requestLogLevel for a logger at `threshold`: 'silent' where the line would not be written
+ * anyway, so pino-http returns before it builds the line's object, message and child logger (the
+ * same lines come out; a request logged at debug under LOG_LEVEL=info no longer costs their building).
+ */
+export function requestLogLevelAt(threshold: string): (req: IncomingMessage, res: ServerResponse, err?: Error) => Level | 'silent' {
+  const min = LEVEL_RANK[threshold] ?? LEVEL_RANK.info;
+  return (req, res, err) => {
+    const level = requestLogLevel(req, res, err);
+    return LEVEL_RANK[level] >= min ? level : 'silent';
+  };
+}
+
 /** pino-http messages that say what happened: `GET /api/clusters 200 12 ms`. */
 export const requestLogMessages = {
   customSuccessMessage: (req: IncomingMessage, res: ServerResponse, responseTime: number) => `${req.method} ${req.url} ${res.statusCode} ${Math.round(responseTime)} ms`,

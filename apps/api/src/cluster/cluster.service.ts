@@ -115,9 +115,9 @@ export class ClusterService {
   }
 
   async get(id: string): Promise<ClusterDto> {
-    const c = await this.repo.find(id);
-    if (!c) throw notFound('cluster', id);
-    return this.withCounts(c);
+    const found = await this.repo.findWithCounts(id);
+    if (!found) throw notFound('cluster', id);
+    return mapCluster(found.cluster, found.counts);
   }
 
   async update(id: string, dto: UpdateClusterDto, who?: Principal): Promise<ClusterDto> {

@@ -44,12 +44,18 @@ export class ClusterHandler implements JobHandler {
         return this.reconcile((job.data as JobPayloads[JobName.ReconcileWorkers]).clusterId);
       case JobName.ReconcileTick: {
         const ids = await this.clusters.needingReconcile();
-        for (const clusterId of ids) await this.jobs.enqueue(JobName.ReconcileWorkers, { clusterId });
+        await this.jobs.enqueueMany(
+          JobName.ReconcileWorkers,
+          ids.map((clusterId) => ({ clusterId })),
+        );
         // running tasks whose job is gone, agents a lost run left busy
         const recovery = await this.recovery.repair();
         // queued tasks whose dispatch was lost (e.g. the queue was down when they were submitted)
         const dispatch = await this.tasks.dispatchable();
-        for (const clusterId of dispatch) await this.jobs.enqueue(JobName.DispatchTasks, { clusterId });
+        await this.jobs.enqueueMany(
+          JobName.DispatchTasks,
+          dispatch.map((clusterId) => ({ clusterId })),
+        );
         // manifests missing or behind their cluster (a lost request, a change no reconcile followed)
         const manifests = await this.manifests.requestBehind();
         return { reconcile: ids.length, dispatch: dispatch.length, manifests, ...recovery };

@@ -5,8 +5,12 @@ import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus } from '#d
 import { LIVE_WORKER, planWorkers } from '#scaling';
 import { BlueprintStore, ClusterRepository, ClusterTransitions, GenesisSpawner, spawnInputFor } from '#cluster';
 
-/** Agents made per transaction: a crash loses at most one uncommitted batch, and locks stay short. */
-const BATCH = 25;
+/**
+ * Agents made per transaction: a crash loses at most one uncommitted batch, and locks stay short.
+ * Workers are stored with multi-row INSERTs, so a step of 100 costs a few statements (it was 25
+ * agents of three INSERTs each; a step also re-reads the cluster's agents, so fewer steps matter).
+ */
+const BATCH = 100;
 
 /**
  * Converges a cluster's agents to what its row says (status and target_workers). Every step runs
@@ -102,19 +106,23 @@ export class ClusterReconciler {
     const stopped = await this.repo.moveAgents(m, plan.stop, [AgentStatus.Idle, AgentStatus.Spawning], AgentStatus.Stopped);
     const drained = await this.repo.moveAgents(m, plan.drain, AgentStatus.Busy, AgentStatus.Draining);
     if (stopped.length < plan.stop.length || drained.length < plan.drain.length) return true;
+    // Workers of one definition are made together: built and checked one by one, stored in a few
+    // multi-row INSERTs (a pool of 1,000 took 3,000 single-row INSERTs before).
     for (const [defName, n] of Object.entries(plan.spawn)) {
       const def = workerDefs.find((d) => d.name === defName)!;
       const used = new Set(agents.filter((a) => a.definitionName === defName).map((a) => a.spawnKey));
+      const slots: { key: string; name: string }[] = [];
       let slot = 0;
-      for (let k = 0; k < n; k++) {
-        if (budget-- <= 0) return true;
+      for (let k = 0; k < n && budget > 0; k++, budget--) {
         while (used.has(`worker:${defName}:${slot}`)) slot++;
-        const key = `worker:${defName}:${slot}`;
-        used.add(key);
-        const agent = await this.spawnAgent(m, c, def, key, `${defName} ${slot + 1}`, agents);
-        if (agent.status === AgentStatus.SpawnFailed) return true; // plan again without this definition
-        agents.push(agent);
+        used.add(`worker:${defName}:${slot}`);
+        slots.push({ key: `worker:${defName}:${slot}`, name: `${defName} ${slot + 1}` });
       }
+      const made = await this.spawnAgents(m, c, def, slots, agents);
+      // a refusal ends this step: plan again without this definition (its key is now a failed one)
+      if (made.some((a) => a.status === AgentStatus.SpawnFailed)) return true;
+      agents.push(...made);
+      if (slots.length < n) return true; // this step's budget is spent
     }
 
     const draining = plan.drain.length > 0 || agents.some((a) => a.status === AgentStatus.Draining);
@@ -167,13 +175,51 @@ export class ClusterReconciler {
     return stale;
   }
 
+  /**
+   * Makes agents of one definition through Genesis, stored together. Like one spawnAgent after
+   * another: the first refusal is stored as a spawn_failed agent and nothing after it is made.
+   */
+  private async spawnAgents(m: EntityManager, c: Cluster, def: AgentDefinition, slots: { key: string; name: string }[], present: ClusterAgent[]): Promise<ClusterAgent[]> {
+    if (!slots.length) return [];
+    const parent = this.parentOf(def, present);
+    const outcomes = await this.genesis.spawnMany(
+      slots.map((s) => spawnInputFor(def, { name: s.name, seed: `${c.id}/${s.key}`, source: `cluster:${c.id}` })),
+      m,
+    );
+    const refused = outcomes.findIndex((o) => !o.ok);
+    const kept = refused < 0 ? outcomes.length : refused + 1;
+    const now = new Date();
+    return this.repo.insertAgents(
+      m,
+      outcomes.slice(0, kept).map((outcome, i) => ({
+        clusterId: c.id,
+        genesisAgentId: outcome.ok ? outcome.agent.id : null,
+        definitionName: def.name,
+        name: slots[i].name,
+        role: def.role as AgentRole,
+        status: outcome.ok ? AgentStatus.Idle : AgentStatus.SpawnFailed,
+        reportsToId: parent?.id ?? null,
+        capabilities: outcome.ok ? outcome.agent.capabilities : def.capabilities,
+        skills: def.skills,
+        config: outcome.ok ? outcome.agent.config : {},
+        error: outcome.ok ? null : outcome.reason,
+        spawnKey: slots[i].key,
+        startedAt: outcome.ok ? now : null,
+      })),
+    );
+  }
+
+  private parentOf(def: AgentDefinition, present: ClusterAgent[]): ClusterAgent | undefined {
+    return def.reportsTo
+      ? (present.find((a) => a.definitionName === def.reportsTo && a.status !== AgentStatus.Hibernated) ??
+          present.find((a) => a.definitionName === def.reportsTo) ??
+          present.find((a) => a.role === AgentRole.Supervisor))
+      : undefined;
+  }
+
   /** Makes one agent through Genesis; a refusal is stored as a spawn_failed agent with the reason. */
   private async spawnAgent(m: EntityManager, c: Cluster, def: AgentDefinition, spawnKey: string, name: string, present: ClusterAgent[]): Promise<ClusterAgent> {
-    const parent = def.reportsTo
-      ? (present.find((a) => a.definitionName === def.reportsTo && a.status !== AgentStatus.Hibernated) ??
-        present.find((a) => a.definitionName === def.reportsTo) ??
-        present.find((a) => a.role === AgentRole.Supervisor))
-      : undefined;
+    const parent = this.parentOf(def, present);
     const outcome = await this.genesis.spawn(spawnInputFor(def, { name, seed: `${c.id}/${spawnKey}`, source: `cluster:${c.id}` }), m);
     const now = new Date();
     return this.repo.insertAgent(m, {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Job } from 'bullmq';
-import { ClusterLifecycle, ClusterRepository, WorkerProcessRepository } from '#cluster';
+import { ClusterLifecycle, WorkerProcessRepository } from '#cluster';
 import { JobName, JobPayloads, JobProducer, QueueName } from '#queue';
 import { RUNTIME, Runtime } from '#runtime';
 import { JobHandler } from '../consumers';
@@ -24,7 +24,6 @@ export class LifecycleHandler implements JobHandler {
   constructor(
     private readonly repo: HousekeepingRepository,
     private readonly workers: WorkerProcessRepository,
-    private readonly clusters: ClusterRepository,
     private readonly lifecycle: ClusterLifecycle,
     private readonly jobs: JobProducer,
     @Inject(RUNTIME) private readonly runtime: Runtime,
@@ -35,8 +34,11 @@ export class LifecycleHandler implements JobHandler {
       case JobName.Housekeeping:
         return this.housekeeping();
       case JobName.LifecycleTick: {
-        const ids = await this.clusters.lifecycleCandidates();
-        for (const clusterId of ids) await this.jobs.enqueue(JobName.EvaluateLifecycle, { clusterId });
+        const ids = await this.lifecycle.candidates();
+        await this.jobs.enqueueMany(
+          JobName.EvaluateLifecycle,
+          ids.map((clusterId) => ({ clusterId })),
+        );
         return { evaluations: ids.length };
       }
       case JobName.EvaluateLifecycle: {
