@@ -225,9 +225,16 @@ describe('cli e2e: the seed scenario through `brain`', () => {
   });
 
   it('times out --wait with exit 4', async () => {
-    const r = await brain(['clusters', 'scale', id, '12', '--wait', '--timeout', '0.001']);
-    assert.equal(r.code, 4, r.stderr);
-    assert.match(r.stderr, /timed out after 0\.001 s/);
+    // The worker (our own child) is paused so the scale cannot finish before the first poll: a
+    // 10 -> 12 scale otherwise completes within one round trip and --wait rightly exits 0.
+    sys.worker.child.kill('SIGSTOP');
+    try {
+      const r = await brain(['clusters', 'scale', id, '12', '--wait', '--timeout', '0.001']);
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stderr, /timed out after 0\.001 s/);
+    } finally {
+      sys.worker.child.kill('SIGCONT');
+    }
   });
 
   it('hibernates, reactivates and destroys the cluster, waiting for destroyed', async () => {

@@ -136,14 +136,25 @@ export class Fleet {
 
   /** Waits until a cluster is active with `target` live workers (counted from its agents). */
   async settled(id: string, target: number, timeoutMs = 60000): Promise<void> {
-    await waitFor(
-      async () => {
-        const c = (await this.call('GET', `/api/clusters/${id}`)).body;
-        return c.status === 'active' && c.current_workers === target && c.target_workers === target;
-      },
-      timeoutMs,
-      `cluster ${id} active with ${target} workers`,
-    );
+    try {
+      await waitFor(
+        async () => {
+          const c = (await this.call('GET', `/api/clusters/${id}`)).body;
+          return c.status === 'active' && c.current_workers === target && c.target_workers === target;
+        },
+        timeoutMs,
+        `cluster ${id} active with ${target} workers`,
+      );
+    } catch (e) {
+      // what the rows say, so that a failure on a CI machine can be read without a rerun
+      const [c] = await this.query(`SELECT status, status_reason, target_workers, updated_at FROM clusters WHERE id = $1`, [id]);
+      const agents = await this.query(`SELECT role, status, count(*)::int AS n FROM cluster_agents WHERE cluster_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`, [id]);
+      const decisions = await this.query(`SELECT source, reason_code, from_workers, to_workers, created_at FROM scaling_decisions WHERE cluster_id = $1 ORDER BY id DESC LIMIT 5`, [id]);
+      const tail = (p: { output: () => string }) => p.output().split('\n').filter((l) => /warn|error|fail/i.test(l)).slice(-10).join('\n');
+      console.log(`cluster ${id} did not settle: ${JSON.stringify({ cluster: c, agents, decisions })}`);
+      for (const w of this.workers) console.log(`worker warnings and errors:\n${tail(w)}`);
+      throw e;
+    }
   }
 
   async stop(): Promise<void> {

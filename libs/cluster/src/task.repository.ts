@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ClusterAgent, CostEntry, Task, TaskStatus } from '#db';
 import { RUNNABLE } from '#scaling';
 
@@ -24,8 +25,13 @@ export class TaskRepository {
   }
 
   async create(fields: Partial<Task>): Promise<Task> {
+    // insert, not save: one statement (save wraps it in a transaction of its own and diffs the
+    // entity first); the generated id, defaults and dates are set on the entity from RETURNING
     const repo = this.ds.getRepository(Task);
-    return repo.save(repo.create(fields));
+    const unset = { output: null, error: null, agentId: null, model: null, promptTokens: null, completionTokens: null, cost: null, durationMs: null, startedAt: null, finishedAt: null };
+    const task = repo.create({ capability: null, createdBy: null, ...unset, ...fields });
+    await repo.insert(task as QueryDeepPartialEntity<Task>);
+    return task;
   }
 
   find(id: string, m: EntityManager = this.ds.manager): Promise<Task | null> {
