@@ -36,9 +36,16 @@ describe('reliability: graceful shutdown under load', () => {
     const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
     const queue = new Queue(QueueName.Tasks, { connection: redis, prefix: fleet.prefix });
     try {
+      // SIGTERM while calls are under way: jobs active and a task at least 300 ms into its 800 ms
+      // call (a job only just fetched when the worker closes is not started; see the check below)
       const activeAtTerm = await waitFor(async () => {
         const n = await queue.getActiveCount();
-        return n >= 3 ? n : undefined;
+        if (n < 3) return undefined;
+        const [{ busy }] = await fleet.query<{ busy: number }>(
+          `SELECT count(*)::int AS busy FROM tasks WHERE cluster_id = $1 AND status = 'running' AND started_at < now() - interval '300 milliseconds'`,
+          [id],
+        );
+        return busy > 0 ? n : undefined;
       }, 30000, 'jobs active');
       const victim = fleet.workers[0];
       const termAt = new Date();
@@ -72,14 +79,24 @@ describe('reliability: graceful shutdown under load', () => {
     const id = await fleet.cluster('Worker handback', 10);
     // a worker with a 1 s grace and 5 s tasks cannot finish: it must hand its jobs back
     const slow = await fleet.addWorker({ SHUTDOWN_GRACE_SECONDS: '1', LOCAL_LLM_LATENCY_MS: '5000' });
-    const ids = await submitTasks(fleet.base, ADMIN, id, 40, 'handback');
-    // only the slow worker's tasks run longer than 800 ms: wait until it holds some
-    await waitFor(
-      async () => (await fleet.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE cluster_id = $1 AND status = 'running' AND started_at < now() - interval '1.5 seconds'`, [id]))[0].n > 0,
-      30000,
-      'the slow worker to hold tasks',
-    );
-    const code = await fleet.terminate(slow);
+    const ids: string[] = [];
+    // The other workers (our own children) are paused while the slow one takes work, so a task
+    // running longer than 1.5 s is surely one the slow worker holds (on a loaded machine a fast
+    // worker's 800 ms task can run that long too, and the slow one might then hold none).
+    const others = fleet.workers.filter((w) => w !== slow);
+    others.forEach((w) => w.child.kill('SIGSTOP'));
+    let code: number | null;
+    try {
+      await submitTasks(fleet.base, ADMIN, id, 40, 'handback').then((x) => ids.push(...x));
+      await waitFor(
+        async () => (await fleet.query<{ n: number }>(`SELECT count(*)::int AS n FROM tasks WHERE cluster_id = $1 AND status = 'running' AND started_at < now() - interval '1.5 seconds'`, [id]))[0].n > 0,
+        30000,
+        'the slow worker to hold tasks',
+      );
+      code = await fleet.terminate(slow);
+    } finally {
+      others.forEach((w) => w.child.kill('SIGCONT'));
+    }
     assert.equal(code, 1, 'it exits when the grace is over, with jobs in flight');
     assert.match(slow.output(), /grace period over/);
     await assertAllTasksDone(fleet.dbUrl, id, ids, 120000);
