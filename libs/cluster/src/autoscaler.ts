@@ -112,7 +112,7 @@ export class Autoscaler {
       const locked = await m
         .getRepository(Cluster)
         .createQueryBuilder('c')
-        .setLock('pessimistic_write')
+        .setLock('for_no_key_update') // the same lock as ClusterRepository.lock
         .setOnLocked('skip_locked')
         .where('c.id IN (:...ids)', { ids })
         .orderBy('c.id')

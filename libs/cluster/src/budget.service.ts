@@ -192,7 +192,7 @@ export class BudgetService {
     let entries = 0;
     for (const id of ids) {
       entries += await this.ds.transaction(async (m) => {
-        const [row] = (await m.query(`SELECT cost_accrued_at AS prev, clock_timestamp() AS now FROM clusters WHERE id = $1 FOR UPDATE`, [id])) as { prev: Date | null; now: Date }[];
+        const [row] = (await m.query(`SELECT cost_accrued_at AS prev, clock_timestamp() AS now FROM clusters WHERE id = $1 FOR NO KEY UPDATE`, [id])) as { prev: Date | null; now: Date }[];
         if (!row) return 0;
         await m.query(`UPDATE clusters SET cost_accrued_at = $2 WHERE id = $1`, [id, row.now]);
         if (!row.prev || row.prev >= row.now) return 0;

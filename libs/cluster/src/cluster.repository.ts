@@ -47,9 +47,15 @@ export class ClusterRepository {
     return { cluster: entities[0], counts: { currentWorkers: raw[0].current_workers, agentsCount: raw[0].agents_count } };
   }
 
-  /** The cluster row, locked until the transaction ends: serialises every change to one cluster. */
+  /**
+   * The cluster row, locked until the transaction ends: serialises every change to one cluster.
+   * FOR NO KEY UPDATE, not FOR UPDATE: the lockers still exclude each other, but inserting a task or
+   * an agent (whose foreign key takes FOR KEY SHARE on the cluster row) no longer waits for a
+   * dispatch or reconcile step to commit. With FOR UPDATE, twenty task submissions during a long
+   * dispatch held every pooled connection waiting on the lock, and the next request got a 503.
+   */
   lock(m: EntityManager, id: string): Promise<Cluster | null> {
-    return m.getRepository(Cluster).createQueryBuilder('c').setLock('pessimistic_write').where('c.id = :id', { id }).getOne();
+    return m.getRepository(Cluster).createQueryBuilder('c').setLock('for_no_key_update').where('c.id = :id', { id }).getOne();
   }
 
   async create(m: EntityManager, fields: Partial<Cluster>): Promise<Cluster> {
