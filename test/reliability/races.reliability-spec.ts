@@ -44,7 +44,18 @@ describe('reliability: races, 200 concurrent scales over 10 clusters with hibern
       assert.equal(r.status, 201, JSON.stringify(r.body));
       ids.push(r.body.id);
     }
-    for (const id of ids) await fleet.settled(id, 3, 90000);
+    // Settled at whatever target holds now: the autoscaler (ticking every second) may already have
+    // scaled an idle cluster down towards its minimum before a slow machine finished spawning.
+    for (const id of ids) {
+      await waitFor(
+        async () => {
+          const c = (await fleet.call('GET', `/api/clusters/${id}`)).body;
+          return c.status === 'active' && c.current_workers === c.target_workers;
+        },
+        90000,
+        `cluster ${id} active at its target`,
+      );
+    }
     // work for the autoscaler to react to
     for (const id of ids) for (let k = 0; k < 8; k++) await fleet.call('POST', `/api/clusters/${id}/tasks`, { body: { input: `race work ${k}` } });
 
