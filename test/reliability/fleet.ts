@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Client } from 'pg';
+import { query } from '../harness/recovery';
 import { createTestDatabase, TestDatabase } from '../harness/database';
 import { testEnv } from '../harness/env';
 import { call, CallOptions, HttpResult } from '../harness/http';
@@ -169,15 +169,8 @@ export async function workerStarted(w: Spawned): Promise<void> {
   await waitFor(async () => w.output().includes('worker started') || undefined, 60000, 'worker to start');
 }
 
-export async function dbQuery<T = Record<string, unknown>>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const c = new Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query(sql, params)).rows as T[];
-  } finally {
-    await c.end();
-  }
-}
+/** Rows straight from a test database: the harness's `query`. */
+export const dbQuery = query;
 
 /** Tasks and agents left in a transitional state, and clusters not at rest: what "stuck" means. */
 export async function stuck(url: string, clusterId?: string): Promise<{ tasks: number; spawning: number; busy: number; clusters: string[] }> {

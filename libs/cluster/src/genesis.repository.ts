@@ -5,6 +5,24 @@ import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity
 import { AgentSpec, dnaChecksum, FoundationEvaluation, TemplateChoice } from '#genesis';
 import { DnaSnapshot, GenesisAgent } from '#db';
 
+/** The columns of a stored Genesis agent, the same for one (`store`) and many (`storeMany`). */
+function agentFields(spec: AgentSpec, choice: TemplateChoice, evaluation: FoundationEvaluation): Partial<GenesisAgent> {
+  return {
+    name: spec.name,
+    templateId: spec.templateId,
+    templateChoice: choice.choice,
+    templateReason: choice.reason,
+    role: spec.role,
+    traits: spec.traits,
+    config: spec.config,
+    systemPrompt: spec.systemPrompt,
+    capabilities: spec.capabilities,
+    tools: spec.tools,
+    warnings: evaluation.warnings,
+    status: 'active',
+  };
+}
+
 @Injectable()
 export class GenesisRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -14,20 +32,7 @@ export class GenesisRepository {
     const run = async (tx: EntityManager) => {
       const agents = tx.getRepository(GenesisAgent);
       const agent = await agents.save(
-        agents.create({
-          name: spec.name,
-          templateId: spec.templateId,
-          templateChoice: choice.choice,
-          templateReason: choice.reason,
-          role: spec.role,
-          traits: spec.traits,
-          config: spec.config,
-          systemPrompt: spec.systemPrompt,
-          capabilities: spec.capabilities,
-          tools: spec.tools,
-          warnings: evaluation.warnings,
-          status: 'active',
-        }),
+        agents.create(agentFields(spec, choice, evaluation)),
       );
       const snapshots = tx.getRepository(DnaSnapshot);
       const dna = await snapshots.save(
@@ -48,20 +53,7 @@ export class GenesisRepository {
     // more than the statements themselves; insert sets the generated id and dates on each entity too.
     const agents = m.getRepository(GenesisAgent);
     const saved = items.map(({ spec, choice, evaluation }) =>
-        agents.create({
-          name: spec.name,
-          templateId: spec.templateId,
-          templateChoice: choice.choice,
-          templateReason: choice.reason,
-          role: spec.role,
-          traits: spec.traits,
-          config: spec.config,
-          systemPrompt: spec.systemPrompt,
-          capabilities: spec.capabilities,
-          tools: spec.tools,
-          warnings: evaluation.warnings,
-          status: 'active',
-        }),
+        agents.create(agentFields(spec, choice, evaluation)),
     );
     await agents.insert(saved as QueryDeepPartialEntity<GenesisAgent>[]);
     const snapshots = m.getRepository(DnaSnapshot);

@@ -219,23 +219,8 @@ export class ClusterReconciler {
 
   /** Makes one agent through Genesis; a refusal is stored as a spawn_failed agent with the reason. */
   private async spawnAgent(m: EntityManager, c: Cluster, def: AgentDefinition, spawnKey: string, name: string, present: ClusterAgent[]): Promise<ClusterAgent> {
-    const parent = this.parentOf(def, present);
-    const outcome = await this.genesis.spawn(spawnInputFor(def, { name, seed: `${c.id}/${spawnKey}`, source: `cluster:${c.id}` }), m);
-    const now = new Date();
-    return this.repo.insertAgent(m, {
-      clusterId: c.id,
-      genesisAgentId: outcome.ok ? outcome.agent.id : null,
-      definitionName: def.name,
-      name,
-      role: def.role as AgentRole,
-      status: outcome.ok ? AgentStatus.Idle : AgentStatus.SpawnFailed,
-      reportsToId: parent?.id ?? null,
-      capabilities: outcome.ok ? outcome.agent.capabilities : def.capabilities,
-      skills: def.skills,
-      config: outcome.ok ? outcome.agent.config : {},
-      error: outcome.ok ? null : outcome.reason,
-      spawnKey,
-      startedAt: outcome.ok ? now : null,
-    });
+    const [agent] = await this.spawnAgents(m, c, def, [{ key: spawnKey, name }], present);
+    return agent;
   }
+
 }
