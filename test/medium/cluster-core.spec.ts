@@ -67,8 +67,8 @@ describe('cluster core: stale agent reads and coalesced jobs', () => {
       const taskId = (await http('POST', `/api/clusters/${id}/tasks`, { input: 'cancel me' })).body.id;
       const agentId = await tasks.transaction(async (m) => {
         const [worker] = await tasks.idleWorkers(m, id);
-        const [task] = await tasks.queued(m, id, 1);
-        await tasks.assign(m, task, worker);
+        const [task] = await tasks.queued(m, id, 1, false);
+        await tasks.assignMany(m, [{ taskId: task.id, agentId: worker.id, reservedCost: 0 }]);
         return worker.id;
       });
 

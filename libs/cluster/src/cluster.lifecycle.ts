@@ -100,7 +100,7 @@ export class ClusterLifecycle {
   }
 
   /** A task arrived at a hibernated cluster: wake it, if its rules say so. Best effort: the tick repeats it. */
-  async wakeForTask(c: Cluster): Promise<void> {
+  async wakeForTask(c: Pick<Cluster, 'id' | 'blueprintId' | 'blueprintVersion' | 'config'>): Promise<void> {
     try {
       const { definition } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true });
       if (!lifecycleRules(definition, c.config)?.wakeOnTask) return;

@@ -13,6 +13,8 @@ export interface ClusterListFilter {
   take: number;
 }
 
+export type TaskIntake = Pick<Cluster, 'id' | 'status' | 'blueprintId' | 'blueprintVersion' | 'config'> & { budgeted: boolean };
+
 export interface ClusterCounts {
   currentWorkers: number;
   agentsCount: number;
@@ -56,6 +58,32 @@ export class ClusterRepository {
    */
   lock(m: EntityManager, id: string): Promise<Cluster | null> {
     return m.getRepository(Cluster).createQueryBuilder('c').setLock('for_no_key_update').where('c.id = :id', { id }).getOne();
+  }
+
+  /**
+   * What taking a task needs to know of its cluster, in one round trip: its status, blueprint and
+   * config (for the capability check and waking it), and whether a budget may refuse the task.
+   */
+  async forTaskIntake(id: string): Promise<TaskIntake | null> {
+    const rows: TaskIntake[] = await this.ds.query(
+      `SELECT c.id, c.status, c.blueprint_id AS "blueprintId", c.blueprint_version AS "blueprintVersion", c.config,
+              EXISTS (SELECT 1 FROM budgets b WHERE b.cluster_id = c.id) AS budgeted
+         FROM clusters c WHERE c.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * The dispatch pass's lock: the same row lock as `lock`, answering only what dispatch needs (the
+   * status, and whether a budget may hold tasks back) in the same round trip.
+   */
+  async lockForDispatch(m: EntityManager, id: string): Promise<{ status: ClusterStatus; budgeted: boolean } | null> {
+    const rows: { status: ClusterStatus; budgeted: boolean }[] = await m.query(
+      `SELECT c.status, EXISTS (SELECT 1 FROM budgets b WHERE b.cluster_id = c.id) AS budgeted FROM clusters c WHERE c.id = $1 FOR NO KEY UPDATE OF c`,
+      [id],
+    );
+    return rows[0] ?? null;
   }
 
   async create(m: EntityManager, fields: Partial<Cluster>): Promise<Cluster> {

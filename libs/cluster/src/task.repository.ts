@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { ClusterAgent, CostEntry, Task, TaskStatus } from '#db';
+import { Task, TaskStatus } from '#db';
 import { RUNNABLE } from '#scaling';
 
 export interface TaskOutcome {
@@ -57,56 +57,79 @@ export class TaskRepository {
     return rows.length ? this.find(id) : null;
   }
 
-  /** Queued tasks, most urgent first; rows other dispatchers hold are skipped. */
-  queued(m: EntityManager, clusterId: string, limit: number): Promise<Task[]> {
-    return m
-      .getRepository(Task)
-      .createQueryBuilder('t')
-      .where('t.cluster_id = :clusterId AND t.status = :s', { clusterId, s: TaskStatus.Queued })
-      .orderBy('t.priority', 'DESC')
-      .addOrderBy('t.created_at', 'ASC')
-      .addOrderBy('t.id', 'ASC')
-      .limit(limit)
-      .setLock('pessimistic_write')
-      .setOnLocked('skip_locked')
-      .getMany();
+  /**
+   * Queued tasks, most urgent first, with their input only when `withInput` (a budget estimates it).
+   * Not locked: every dispatcher holds the cluster's row lock, and `assignMany` takes a task only
+   * while it is still queued, so a task cancelled meanwhile is simply not assigned. (Locking them
+   * wrote a row lock into up to 50 task rows on every pass, to hand out one or two.)
+   */
+  queued(m: EntityManager, clusterId: string, limit: number, withInput: boolean): Promise<QueuedTask[]> {
+    // plain SQL: the dispatch pass runs once per finished task, and the query builder's SQL
+    // generation and entity mapping were a visible share of the worker's time for a few columns
+    return m.query(
+      `SELECT id, CASE WHEN $3 THEN input END AS input, capability, attempts, max_attempts AS "maxAttempts" FROM tasks
+        WHERE cluster_id = $1 AND status = 'queued' ORDER BY priority DESC, created_at, id LIMIT $2`,
+      [clusterId, limit, withInput],
+    );
   }
 
-  idleWorkers(m: EntityManager, clusterId: string): Promise<ClusterAgent[]> {
-    return m
-      .getRepository(ClusterAgent)
-      .createQueryBuilder('a')
-      .where(`a.cluster_id = :clusterId AND a.role = 'worker' AND a.status = 'idle'`, { clusterId })
-      .orderBy('a.last_active_at', 'ASC', 'NULLS FIRST')
-      .addOrderBy('a.id', 'ASC')
-      .setLock('pessimistic_write')
-      .getMany();
+  /** The cluster's idle workers, longest idle first, locked until the dispatch pass commits. */
+  idleWorkers(m: EntityManager, clusterId: string): Promise<IdleWorker[]> {
+    return m.query(
+      `SELECT id, capabilities, config FROM cluster_agents WHERE cluster_id = $1 AND role = 'worker' AND status = 'idle'
+        ORDER BY last_active_at ASC NULLS FIRST, id FOR UPDATE`,
+      [clusterId],
+    );
   }
 
-  /** The agent takes the task: the task runs, the agent is busy until the task ends. */
-  async assign(m: EntityManager, task: Task, agent: ClusterAgent, reservedCost = 0): Promise<void> {
+  /**
+   * The agents take their tasks, in one statement for the whole pass: each task still queued runs,
+   * and its agent (locked idle by the caller) is busy until it ends. Returns the task ids assigned;
+   * a task cancelled since it was read is left out and its agent stays idle.
+   */
+  async assignMany(m: EntityManager, pairs: { taskId: string; agentId: string; reservedCost: number }[]): Promise<Set<string>> {
+    if (!pairs.length) return new Set();
     // clock_timestamp(), not now(): now() is when the transaction began, before it waited for the lock
-    // Both rows are locked by the caller; the status conditions make a broken caller fail loudly
-    // instead of giving one agent two tasks (or one task two agents).
-    const [, tasks] = (await m.query(
-      `UPDATE tasks SET status = 'running', agent_id = $2, reserved_cost = $3, started_at = clock_timestamp(), updated_at = now() WHERE id = $1 AND status = 'queued'`,
-      [task.id, agent.id, reservedCost.toFixed(6)],
-    )) as [unknown, number];
-    const [, agents] = (await m.query(`UPDATE cluster_agents SET status = 'busy', current_task_id = $2, updated_at = now() WHERE id = $1 AND status = 'idle'`, [
-      agent.id,
-      task.id,
-    ])) as [unknown, number];
-    if (tasks !== 1 || agents !== 1) throw new Error(`task ${task.id} / agent ${agent.id} changed while dispatch held their locks`);
+    const rows = (await m.query(
+      `WITH p AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric[]) AS p(task_id, agent_id, reserved)),
+            t AS (UPDATE tasks SET status = 'running', agent_id = p.agent_id, reserved_cost = p.reserved, started_at = clock_timestamp(), updated_at = now()
+                    FROM p WHERE tasks.id = p.task_id AND tasks.status = 'queued' RETURNING tasks.id, p.agent_id),
+            a AS (UPDATE cluster_agents SET status = 'busy', current_task_id = t.id, updated_at = now()
+                    FROM t WHERE cluster_agents.id = t.agent_id AND cluster_agents.status = 'idle' RETURNING cluster_agents.id)
+       SELECT t.id, EXISTS (SELECT 1 FROM a WHERE a.id = t.agent_id) AS taken FROM t`,
+      [pairs.map((p) => p.taskId), pairs.map((p) => p.agentId), pairs.map((p) => p.reservedCost.toFixed(6))],
+    )) as { id: string; taken: boolean }[];
+    // the agents are locked idle by the caller: one that was not is a broken caller, not a race
+    if (rows.some((r) => !r.taken)) throw new Error(`dispatch: an agent was no longer idle while the pass held its lock (tasks ${rows.map((r) => r.id).join(', ')})`);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * The execute job's first read, one round trip: the task as it is now, and what its agent runs
+   * it with (Genesis system prompt and effective config); null parts when either is gone.
+   */
+  async forExecution(taskId: string, agentId: string): Promise<{ task: ExecutionTask | null; agent: AgentContext | null }> {
+    const rows: (ExecutionTask & { name: string | null; role: string | null; system_prompt: string | null; config: Record<string, unknown> | null })[] = await this.ds.query(
+      `SELECT t.id, t.status, t.agent_id AS "agentId", t.input, t.attempts, t.max_attempts AS "maxAttempts", t.error,
+              a.name, a.role, g.system_prompt, a.config
+         FROM tasks t LEFT JOIN cluster_agents a ON a.id = $2 LEFT JOIN genesis_agents g ON g.id = a.genesis_agent_id
+        WHERE t.id = $1`,
+      [taskId, agentId],
+    );
+    const r = rows[0];
+    if (!r) return { task: null, agent: null };
+    const { name, role, system_prompt, config, ...task } = r;
+    return { task, agent: name === null ? null : contextOf(name, role!, system_prompt, config!) };
   }
 
   /** What an agent runs a task with: its Genesis system prompt and effective config. */
-  async agentContext(agentId: string, m: EntityManager = this.ds.manager): Promise<{ name: string; role: string; systemPrompt: string; config: Record<string, unknown> } | null> {
+  async agentContext(agentId: string, m: EntityManager = this.ds.manager): Promise<AgentContext | null> {
     const rows: { name: string; role: string; system_prompt: string | null; config: Record<string, unknown> }[] = await m.query(
       `SELECT a.name, a.role, g.system_prompt, a.config FROM cluster_agents a LEFT JOIN genesis_agents g ON g.id = a.genesis_agent_id WHERE a.id = $1`,
       [agentId],
     );
     const r = rows[0];
-    return r ? { name: r.name, role: r.role, systemPrompt: r.system_prompt ?? `You are ${r.name}, a ${r.role}.`, config: r.config } : null;
+    return r ? contextOf(r.name, r.role, r.system_prompt, r.config) : null;
   }
 
   /**
@@ -123,48 +146,61 @@ export class TaskRepository {
   }
 
   /**
-   * Ends a task and frees its agent in one transaction, keeping the agent's and the cluster's
-   * counters true. A task cancelled meanwhile keeps its status; the agent is freed all the same.
-   * Returns the agent's new status (stopped when it was draining).
+   * Ends a task and frees its agent in one statement (one round trip, atomic like a transaction),
+   * keeping the agent's and the cluster's counters true and recording the task's cost entry. A task
+   * cancelled meanwhile keeps its status (nothing is counted or recorded); the agent is freed all
+   * the same. Returns the agent's new status (stopped when it was draining).
+   *
+   * Lock order is task, cluster, agent, as in every other path that takes more than one of them
+   * (dispatch and the reconciler lock the cluster before its agents): `c` reads `t`, and `a`'s
+   * condition reads `c`, so each runs to completion before the next locks its row.
    */
   async finish(taskId: string, agentId: string, outcome: TaskOutcome, currency: string): Promise<{ agentStatus: string; recorded: boolean }> {
-    return this.ds.transaction(async (m) => {
-      const [task] = (await m.query(`SELECT id, cluster_id, status FROM tasks WHERE id = $1 FOR UPDATE`, [taskId])) as { id: string; cluster_id: string; status: string }[];
-      const recorded = task?.status === TaskStatus.Running;
-      if (recorded) {
-        await m.query(
-          `UPDATE tasks SET status = $2, output = $3, error = $4, model = $5, prompt_tokens = $6, completion_tokens = $7, cost = $8,
-                  duration_ms = $9, finished_at = clock_timestamp(), updated_at = now(), reserved_cost = 0,
-                  attempts = attempts + CASE WHEN $2 = 'succeeded' THEN 1 ELSE 0 END WHERE id = $1`,
-          [taskId, outcome.status, outcome.output, outcome.error, outcome.model, outcome.promptTokens, outcome.completionTokens, outcome.cost, outcome.durationMs],
-        );
-        const ok = outcome.status === TaskStatus.Succeeded;
-        // SET expressions see the old row, so the running average uses the count before this task.
-        const counters = `tasks_completed = tasks_completed + ${ok ? 1 : 0}, tasks_failed = tasks_failed + ${ok ? 0 : 1},
-          avg_task_duration_ms = avg_task_duration_ms + ($2 - avg_task_duration_ms) / (tasks_completed + tasks_failed + 1),
-          last_active_at = now(), updated_at = now()`;
-        await m.query(`UPDATE clusters SET ${counters} WHERE id = $1`, [task.cluster_id, outcome.durationMs]);
-        await m.query(`UPDATE cluster_agents SET ${counters} WHERE id = $1`, [agentId, outcome.durationMs]);
-        if (outcome.promptTokens !== null) {
-          // the reservation is settled above, in this transaction, as the real cost is recorded
-          const [agent] = (await m.query(`SELECT role FROM cluster_agents WHERE id = $1`, [agentId])) as { role: string }[];
-          const costs = m.getRepository(CostEntry);
-          await costs.insert({
-            role: agent?.role ?? null,
-            clusterId: task.cluster_id,
-            kind: 'tokens',
-            amount: outcome.cost.toFixed(6),
-            currency,
-            quantity: (outcome.promptTokens ?? 0) + (outcome.completionTokens ?? 0),
-            model: outcome.model,
-            taskId,
-            agentId,
-            occurredAt: new Date(),
-          });
-        }
-      }
-      return { agentStatus: await this.freeAgent(m, taskId, agentId), recorded };
-    });
+    const ok = outcome.status === TaskStatus.Succeeded;
+    // SET expressions see the old row, so the running average uses the count before this task;
+    // $13 is 1 when the task was still running (its outcome is recorded), else 0.
+    const counters = `tasks_completed = tasks_completed + ${ok ? 1 : 0} * $13, tasks_failed = tasks_failed + ${ok ? 0 : 1} * $13,
+          avg_task_duration_ms = avg_task_duration_ms + $13 * ($10 - avg_task_duration_ms) / (tasks_completed + tasks_failed + 1)`;
+    const [row] = (await this.ds.query(
+      `WITH t AS (
+         UPDATE tasks SET status = $3, output = $4, error = $5, model = $6, prompt_tokens = $7, completion_tokens = $8, cost = $9,
+                duration_ms = $10, finished_at = clock_timestamp(), updated_at = now(), reserved_cost = 0,
+                attempts = attempts + CASE WHEN $3 = 'succeeded' THEN 1 ELSE 0 END
+          WHERE id = $1 AND status = 'running' RETURNING cluster_id),
+       c AS (
+         UPDATE clusters SET ${counters.replaceAll('$13', '1')}, last_active_at = now(), updated_at = now()
+           FROM t WHERE clusters.id = t.cluster_id RETURNING clusters.id),
+       a AS (
+         UPDATE cluster_agents SET ${counters.replaceAll('$13', '(SELECT count(*) FROM c)')},
+                last_active_at = CASE WHEN EXISTS (SELECT 1 FROM c) THEN now() ELSE last_active_at END,
+                status = CASE WHEN current_task_id IS DISTINCT FROM $1 THEN status WHEN status = 'draining' THEN 'stopped' ELSE 'idle' END,
+                stopped_at = CASE WHEN current_task_id = $1 AND status = 'draining' THEN now() ELSE stopped_at END,
+                current_task_id = CASE WHEN current_task_id = $1 THEN NULL ELSE current_task_id END,
+                updated_at = now()
+          WHERE (SELECT count(*) FROM c) >= 0 -- a one-time gate: c has locked the cluster before any agent row is read
+            AND id = $2 AND (current_task_id = $1 OR EXISTS (SELECT 1 FROM c))
+          RETURNING CASE WHEN current_task_id IS NULL THEN status END AS freed),
+       e AS (
+         INSERT INTO cost_entries (role, cluster_id, kind, amount, currency, quantity, model, task_id, agent_id, occurred_at)
+         SELECT (SELECT role FROM cluster_agents WHERE id = $2), t.cluster_id, 'tokens', $9, $11, $12, $6, $1, $2, clock_timestamp()
+           FROM t WHERE $7::int IS NOT NULL)
+       SELECT EXISTS (SELECT 1 FROM t) AS recorded, (SELECT freed FROM a) AS freed`,
+      [
+        taskId,
+        agentId,
+        outcome.status,
+        outcome.output,
+        outcome.error,
+        outcome.model,
+        outcome.promptTokens,
+        outcome.completionTokens,
+        outcome.cost.toFixed(6),
+        outcome.durationMs,
+        currency,
+        (outcome.promptTokens ?? 0) + (outcome.completionTokens ?? 0),
+      ],
+    )) as { recorded: boolean; freed: string | null }[];
+    return { agentStatus: row.freed ?? 'unknown', recorded: row.recorded };
   }
 
   /** Frees an agent still holding a task that ended without it (cancelled); returns its new status. */
@@ -226,6 +262,46 @@ export class TaskRepository {
     )) as [{ cluster_id: string }[], number];
     return [...new Set(rows.map((r) => r.cluster_id))];
   }
+}
+
+/** What dispatch reads of a queued task. */
+export interface QueuedTask {
+  id: string;
+  /** null unless read for a budget's estimate */
+  input: string | null;
+  capability: string | null;
+  attempts: number;
+  maxAttempts: number;
+}
+
+/** What dispatch reads of an idle worker. */
+export interface IdleWorker {
+  id: string;
+  capabilities: string[];
+  config: Record<string, unknown>;
+}
+
+/** What the execute job reads of its task. */
+export interface ExecutionTask {
+  id: string;
+  status: TaskStatus;
+  agentId: string | null;
+  input: string;
+  attempts: number;
+  maxAttempts: number;
+  error: string | null;
+}
+
+/** What an agent runs a task with: its Genesis system prompt and effective config. */
+export interface AgentContext {
+  name: string;
+  role: string;
+  systemPrompt: string;
+  config: Record<string, unknown>;
+}
+
+function contextOf(name: string, role: string, systemPrompt: string | null, config: Record<string, unknown>): AgentContext {
+  return { name, role, systemPrompt: systemPrompt ?? `You are ${name}, a ${role}.`, config };
 }
 
 export interface RunningTask {

@@ -52,10 +52,14 @@ export class LocalProvider implements LlmProvider {
   constructor(private readonly opts: LocalProviderOptions) {}
 
   private answer(req: ChatRequest): { content: string; usage: Usage } {
-    let tokens = encode(composeAnswer(req.messages));
-    if (req.maxTokens && tokens.length > req.maxTokens) tokens = tokens.slice(0, req.maxTokens);
+    let content = composeAnswer(req.messages);
+    let tokens = encode(content);
+    if (req.maxTokens && tokens.length > req.maxTokens) {
+      tokens = tokens.slice(0, req.maxTokens);
+      content = decode(tokens);
+    }
     const prompt = countMessageTokens(req.messages);
-    return { content: decode(tokens), usage: { prompt_tokens: prompt, completion_tokens: tokens.length, total_tokens: prompt + tokens.length } };
+    return { content, usage: { prompt_tokens: prompt, completion_tokens: tokens.length, total_tokens: prompt + tokens.length } };
   }
 
   async chat(req: ChatRequest): Promise<ChatResult> {

@@ -13,8 +13,21 @@ function enc(): Tiktoken {
   return encoding;
 }
 
+/** Counts of long texts seen lately: an agent's system prompt is counted for every task it runs. */
+const counted = new Map<string, number>();
+const COUNT_CACHE_SIZE = 256;
+const COUNT_CACHE_MIN_LENGTH = 200;
+
 export function countTokens(text: string): number {
-  return enc().encode(text).length;
+  if (text.length < COUNT_CACHE_MIN_LENGTH) return enc().encode(text).length;
+  let n = counted.get(text);
+  if (n === undefined) {
+    n = enc().encode(text).length;
+    // oldest first out (a Map iterates in insertion order)
+    if (counted.size >= COUNT_CACHE_SIZE) counted.delete(counted.keys().next().value!);
+    counted.set(text, n);
+  }
+  return n;
 }
 
 export function encode(text: string): number[] {

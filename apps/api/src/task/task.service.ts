@@ -29,7 +29,7 @@ export class TaskService {
    * task waits until the cluster is awake.
    */
   async submit(clusterId: string, dto: CreateTaskDto, who: Principal | undefined): Promise<TaskDto> {
-    const c = await this.clusters.find(clusterId);
+    const c = await this.clusters.forTaskIntake(clusterId);
     if (!c) throw notFound('cluster', clusterId);
     if (CLOSED.includes(c.status)) throw new DomainError(ErrorCode.Conflict, `cluster ${clusterId} is ${c.status}: it takes no tasks`);
     if (dto.capability !== undefined) {
@@ -42,7 +42,7 @@ export class TaskService {
         });
       }
     }
-    await this.budget.assertWithinBudget(clusterId, `new task for cluster ${clusterId}`);
+    if (c.budgeted) await this.budget.assertWithinBudget(clusterId, `new task for cluster ${clusterId}`);
     const task = await this.tasks.create({
       clusterId,
       status: TaskStatus.Queued,

@@ -46,35 +46,39 @@ export class TaskHandler implements JobHandler {
 
   private async dispatch(clusterId: string): Promise<{ assigned: number }> {
     const assigned = await this.tasks.transaction(async (m) => {
-      const c = await this.clusters.lock(m, clusterId);
+      const c = await this.clusters.lockForDispatch(m, clusterId);
       if (!c || !RUNNABLE.includes(c.status)) return [];
       const idle = await this.tasks.idleWorkers(m, clusterId);
       if (!idle.length) return [];
-      const queued = await this.tasks.queued(m, clusterId, Math.max(50, idle.length * 4));
-      const pairs: { taskId: string; agentId: string; attemptsLeft: number }[] = [];
-      const gate = await this.budget.gate(m, clusterId);
+      const queued = await this.tasks.queued(m, clusterId, Math.max(50, idle.length * 4), c.budgeted);
+      const pairs: { taskId: string; agentId: string; reservedCost: number; attemptsLeft: number }[] = [];
+      // no budget, nothing to hold against: dispatch stays as cheap as without the feature
+      const gate = c.budgeted ? await this.budget.gate(m, clusterId) : undefined;
       for (const task of queued) {
         const i = idle.findIndex((a) => !task.capability || a.capabilities.includes(task.capability));
         if (i < 0) continue; // waits for an agent with its capability; later tasks may still fit others
         // over budget: stays queued until the hard limit is raised or the period resets
-        const reserved = await gate.reserve(task.input, idle[i]);
+        const reserved = gate ? await gate.reserve(task.input ?? '', idle[i]) : 0;
         if (reserved === null) continue;
         const [agent] = idle.splice(i, 1);
-        await this.tasks.assign(m, task, agent, reserved);
-        pairs.push({ taskId: task.id, agentId: agent.id, attemptsLeft: task.maxAttempts - task.attempts });
+        pairs.push({ taskId: task.id, agentId: agent.id, reservedCost: reserved, attemptsLeft: task.maxAttempts - task.attempts });
         if (!idle.length) break;
       }
-      return pairs;
+      const taken = await this.tasks.assignMany(m, pairs);
+      return pairs.filter((p) => taken.has(p.taskId));
     });
     // The assignments are committed: a job lost from here on (this process dies, the queue is
     // down) is found by the recovery pass, which sees a running task with no live job.
-    for (const p of assigned) await enqueueExecution(this.jobs, { clusterId, taskId: p.taskId, agentId: p.agentId }, p.attemptsLeft);
+    await enqueueExecutions(
+      this.jobs,
+      assigned.map((p) => ({ data: { clusterId, taskId: p.taskId, agentId: p.agentId }, attemptsLeft: p.attemptsLeft })),
+    );
     return { assigned: assigned.length };
   }
 
   private async execute(job: Job<JobPayloads[JobName.ExecuteTask]>): Promise<unknown> {
     const { clusterId, taskId, agentId } = job.data;
-    const task = await this.tasks.find(taskId);
+    const { task, agent: ctx } = await this.tasks.forExecution(taskId, agentId);
     if (!task || task.status !== TaskStatus.Running || task.agentId !== agentId) {
       // Cancelled (or already finished by an earlier run of this job): free the agent if it still holds it.
       if (task && task.status !== TaskStatus.Running) await this.release(clusterId, taskId, agentId);
@@ -82,7 +86,6 @@ export class TaskHandler implements JobHandler {
     }
     // Attempts spent before (the recovery pass re-enqueued a task whose job had failed for good).
     if (task.attempts >= task.maxAttempts) return this.fail(clusterId, taskId, agentId, task.error ?? 'no attempts left', 0);
-    const ctx = await this.tasks.agentContext(agentId);
     if (!ctx) return { skipped: 'agent missing' };
 
     const cfg = ctx.config as { model?: string; temperature?: number; max_tokens?: number };
@@ -137,25 +140,37 @@ export class TaskHandler implements JobHandler {
   }
 
   /**
-   * A freed agent takes the next task; a drained one lets the cluster finish its scale-down. The
-   * outcome is already committed, so a failed enqueue must not fail (and retry) this job: the
-   * reconcile tick dispatches and reconciles whatever is left.
+   * A freed agent takes the next task: this job runs the cluster's dispatch pass itself, which
+   * costs one transaction where a dispatch job cost a queue round trip, a job's life cycle and then
+   * the same transaction. A drained agent lets the cluster finish its scale-down. The outcome is
+   * already committed, so a failure here must not fail (and retry) this job: the dispatch falls
+   * back to a job, and the reconcile tick dispatches and reconciles whatever is left after that.
    */
   private async afterRelease(clusterId: string, agentStatus: string): Promise<void> {
     try {
-      await this.jobs.enqueue(JobName.DispatchTasks, { clusterId });
       if (agentStatus === 'stopped') await this.jobs.enqueue(JobName.ReconcileWorkers, { clusterId });
+      await this.dispatch(clusterId);
     } catch (e) {
-      this.logger.warn(`follow-up for cluster ${clusterId} not enqueued (${e instanceof Error ? e.message : String(e)}); the reconcile tick will do it`);
+      this.logger.warn(`follow-up for cluster ${clusterId} not done here (${e instanceof Error ? e.message : String(e)}); handing it to a dispatch job`);
+      await this.jobs.enqueue(JobName.DispatchTasks, { clusterId }).catch((e2: unknown) => {
+        this.logger.warn(`dispatch for cluster ${clusterId} not enqueued (${e2 instanceof Error ? e2.message : String(e2)}); the reconcile tick will do it`);
+      });
     }
   }
 }
 
 /**
- * Enqueues a task's execution. Its job id is per task and agent, so a duplicate is a no-op; a
- * few attempts beyond the task's own cover runs lost to crashes or outages, which do not count
- * against the task (its failed calls are counted in the database). Exponential backoff from 1 s.
+ * Enqueues tasks' executions, in one queue round trip. Each job id is per task and agent, so a
+ * duplicate is a no-op; a few attempts beyond the task's own cover runs lost to crashes or
+ * outages, which do not count against the task (its failed calls are counted in the database).
+ * Exponential backoff from 1 s.
  */
-export function enqueueExecution(jobs: JobProducer, data: JobPayloads[JobName.ExecuteTask], attemptsLeft: number): Promise<unknown> {
-  return jobs.enqueue(JobName.ExecuteTask, data, { attempts: Math.max(1, attemptsLeft) + 2, backoff: { type: 'exponential', delay: 1000 } });
+export function enqueueExecutions(jobs: JobProducer, runs: { data: JobPayloads[JobName.ExecuteTask]; attemptsLeft: number }[]): Promise<void> {
+  if (!runs.length) return Promise.resolve();
+  const left = new Map(runs.map((r) => [r.data.taskId, r.attemptsLeft]));
+  return jobs.enqueueMany(
+    JobName.ExecuteTask,
+    runs.map((r) => r.data),
+    (d) => ({ attempts: Math.max(1, left.get(d.taskId) ?? 1) + 2, backoff: { type: 'exponential', delay: 1000 } }),
+  );
 }

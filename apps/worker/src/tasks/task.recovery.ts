@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TaskRepository } from '#cluster';
 import { jobIdentity, JobName, JobProducer, QueueName } from '#queue';
-import { enqueueExecution } from './task.handler';
+import { enqueueExecutions } from './task.handler';
 
 /** Job states in which an execution is still going to happen. */
 const LIVE = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
@@ -49,7 +49,7 @@ export class TaskRecovery {
       // outage). A finished job keeps its id taken, so it is removed before the new one is added.
       // The new run fails the task with its last error if its own attempts are spent.
       if (job) await job.remove();
-      await enqueueExecution(this.jobs, data, t.maxAttempts - t.attempts);
+      await enqueueExecutions(this.jobs, [{ data, attemptsLeft: t.maxAttempts - t.attempts }]);
       requeued++;
       this.logger.warn({ taskId: t.id, jobState: state, attempts: t.attempts }, 'running task had no live job: enqueued again');
     }
