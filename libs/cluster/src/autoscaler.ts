@@ -185,7 +185,7 @@ export class Autoscaler {
   }
 
   private async inputFor(c: Cluster, m: EntityManager, now: Date): Promise<EvaluationInput> {
-    const { definition } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true, manager: m });
+    const definition = await this.blueprints.definitionFor(c.blueprintId, c.blueprintVersion, m);
     const settings = settingsOf(c, definition);
     const sample = await this.metrics.latest(c.id, m);
     const window = settings.stabilizationWindowSeconds ?? 0;
@@ -204,7 +204,7 @@ export class Autoscaler {
     const definitions = new Map<string, BlueprintDefinition>();
     for (const c of clusters) {
       const key = `${c.blueprintId}@${c.blueprintVersion}`;
-      if (!definitions.has(key)) definitions.set(key, (await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true, manager: m })).definition);
+      if (!definitions.has(key)) definitions.set(key, await this.blueprints.definitionFor(c.blueprintId, c.blueprintVersion, m));
     }
     const settings = new Map(clusters.map((c) => [c.id, settingsOf(c, definitions.get(`${c.blueprintId}@${c.blueprintVersion}`)!)]));
     const samples = await this.metrics.latestOf(ids, m);

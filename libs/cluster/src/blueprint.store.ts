@@ -43,6 +43,8 @@ export type SyncOutcome = 'created' | 'version_added' | 'unchanged' | 'refused_e
 export class BlueprintStore {
   private readonly logger = new Logger(BlueprintStore.name);
   private readonly parsed = new Map<string, BlueprintDefinition>();
+  /** Definitions by blueprint and version (see definitionFor). */
+  private readonly byVersion = new Map<string, BlueprintDefinition>();
 
   constructor(private readonly repo: BlueprintRepository) {}
 
@@ -136,6 +138,24 @@ export class BlueprintStore {
     const v = await this.repo.findVersion(id, version ?? b.currentVersion, opts.manager);
     if (!v) throw notFound(`version of blueprint ${id}`, version ?? b.currentVersion);
     return { blueprint: b, version: v, definition: this.definitionOf(v) };
+  }
+
+  /**
+   * The definition of one stored version, inactive blueprints included: what a cluster of that
+   * version works from. Stored versions never change and are never deleted (an edited file is
+   * refused; a cluster's foreign key holds its version), so a definition once read is kept, bounded
+   * and local to the process: scale, task, tick and reconcile paths read it without a round trip.
+   */
+  async definitionFor(id: string, version: string, m?: EntityManager): Promise<BlueprintDefinition> {
+    const key = `${id}@${version}`;
+    const hit = this.byVersion.get(key);
+    if (hit) return hit;
+    const v = await this.repo.findVersion(id, version, m);
+    if (!v) throw notFound(`version of blueprint ${id}`, version);
+    const definition = this.definitionOf(v);
+    if (this.byVersion.size >= 200) this.byVersion.delete(this.byVersion.keys().next().value!);
+    this.byVersion.set(key, definition);
+    return definition;
   }
 
   /**

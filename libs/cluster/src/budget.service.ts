@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '#common';
-import { Budget, BudgetAlert, BudgetPeriod, Cluster } from '#db';
+import { Budget, BudgetAlert, BudgetPeriod, Cluster, toEntities } from '#db';
 import { countMessageTokens, modelFor, LlmProvider } from '#llm';
 import { RUNTIME, Runtime } from '#runtime';
 import {
@@ -74,8 +74,8 @@ export class BudgetService {
     private readonly tasks: TaskRepository,
   ) {}
 
-  get(clusterId: string, m: EntityManager = this.ds.manager): Promise<Budget | null> {
-    return m.getRepository(Budget).findOne({ where: { clusterId } });
+  async get(clusterId: string, m: EntityManager = this.ds.manager): Promise<Budget | null> {
+    return toEntities(this.ds, Budget, await m.query(`SELECT * FROM budgets WHERE cluster_id = $1`, [clusterId]))[0] ?? null;
   }
 
   async put(clusterId: string, b: BudgetInput, m: EntityManager = this.ds.manager): Promise<Budget> {

@@ -80,7 +80,7 @@ export class ClusterLifecycle {
       const key = `${r.blueprintId}@${r.blueprintVersion}`;
       if (!definitions.has(key)) {
         try {
-          definitions.set(key, (await this.blueprints.resolve(r.blueprintId, r.blueprintVersion, { allowInactive: true })).definition);
+          definitions.set(key, await this.blueprints.definitionFor(r.blueprintId, r.blueprintVersion));
         } catch (e) {
           // evaluated one by one, where the failure is reported as before
           this.logger.warn(`blueprint ${key} did not resolve (${e instanceof Error ? e.message : String(e)})`);
@@ -102,7 +102,7 @@ export class ClusterLifecycle {
   /** A task arrived at a hibernated cluster: wake it, if its rules say so. Best effort: the tick repeats it. */
   async wakeForTask(c: Pick<Cluster, 'id' | 'blueprintId' | 'blueprintVersion' | 'config'>): Promise<void> {
     try {
-      const { definition } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true });
+      const definition = await this.blueprints.definitionFor(c.blueprintId, c.blueprintVersion);
       if (!lifecycleRules(definition, c.config)?.wakeOnTask) return;
       await this.transitions.apply(c.id, { kind: 'reactivate', reason: 'a new task arrived (reactivate trigger new_task_received)' }, LIFECYCLE);
     } catch (e) {
@@ -111,7 +111,7 @@ export class ClusterLifecycle {
   }
 
   private async decide(m: EntityManager, c: Cluster): Promise<ClusterIntent | null> {
-    const { definition } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true, manager: m });
+    const definition = await this.blueprints.definitionFor(c.blueprintId, c.blueprintVersion, m);
     const rules = lifecycleRules(definition, c.config);
     if (!rules) return null;
     const [state] = (await m.query(

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, ScalingDecision, ScalingSource } from '#db';
+import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, ScalingDecision, ScalingSource, setClause, toEntities } from '#db';
 import { AWAKE, CONVERGING, LIVE_WORKER, PRESENT, RUNNABLE } from '#scaling';
 
 export interface ClusterListFilter {
@@ -29,8 +29,8 @@ export class ClusterRepository {
     return this.ds.transaction(fn);
   }
 
-  find(id: string, m: EntityManager = this.ds.manager): Promise<Cluster | null> {
-    return m.getRepository(Cluster).findOne({ where: { id } });
+  async find(id: string, m: EntityManager = this.ds.manager): Promise<Cluster | null> {
+    return toEntities(this.ds, Cluster, await m.query(`SELECT * FROM clusters WHERE id = $1`, [id]))[0] ?? null;
   }
 
   /**
@@ -38,15 +38,15 @@ export class ClusterRepository {
    * two; at the api's read rate the second query's socket write alone was a sixth of the time).
    */
   async findWithCounts(id: string, m: EntityManager = this.ds.manager): Promise<{ cluster: Cluster; counts: ClusterCounts } | null> {
-    const { entities, raw } = await m
-      .getRepository(Cluster)
-      .createQueryBuilder('c')
-      .addSelect(`(SELECT count(*) FROM cluster_agents a WHERE a.cluster_id = c.id AND a.role = 'worker' AND a.status = ANY(:live))::int`, 'current_workers')
-      .addSelect(`(SELECT count(*) FROM cluster_agents a WHERE a.cluster_id = c.id AND a.status = ANY(:present))::int`, 'agents_count')
-      .where('c.id = :id', { id, live: LIVE_WORKER, present: PRESENT })
-      .getRawAndEntities<{ current_workers: number; agents_count: number }>();
-    if (!entities.length) return null;
-    return { cluster: entities[0], counts: { currentWorkers: raw[0].current_workers, agentsCount: raw[0].agents_count } };
+    const rows: (Record<string, unknown> & { current_workers: number; agents_count: number })[] = await m.query(
+      `SELECT c.*,
+              (SELECT count(*) FROM cluster_agents a WHERE a.cluster_id = c.id AND a.role = 'worker' AND a.status = ANY($2))::int AS current_workers,
+              (SELECT count(*) FROM cluster_agents a WHERE a.cluster_id = c.id AND a.status = ANY($3))::int AS agents_count
+         FROM clusters c WHERE c.id = $1`,
+      [id, LIVE_WORKER, PRESENT],
+    );
+    if (!rows.length) return null;
+    return { cluster: toEntities(this.ds, Cluster, rows)[0], counts: { currentWorkers: rows[0].current_workers, agentsCount: rows[0].agents_count } };
   }
 
   /**
@@ -56,8 +56,18 @@ export class ClusterRepository {
    * dispatch or reconcile step to commit. With FOR UPDATE, twenty task submissions during a long
    * dispatch held every pooled connection waiting on the lock, and the next request got a 503.
    */
-  lock(m: EntityManager, id: string): Promise<Cluster | null> {
-    return m.getRepository(Cluster).createQueryBuilder('c').setLock('for_no_key_update').where('c.id = :id', { id }).getOne();
+  async lock(m: EntityManager, id: string): Promise<Cluster | null> {
+    return toEntities(this.ds, Cluster, await m.query(`SELECT * FROM clusters WHERE id = $1 FOR NO KEY UPDATE`, [id]))[0] ?? null;
+  }
+
+  /** `lock`, and the cluster's live workers counted under the lock, in one round trip. */
+  async lockWithLive(m: EntityManager, id: string): Promise<{ cluster: Cluster; live: number } | null> {
+    const rows: (Record<string, unknown> & { live_workers: number })[] = await m.query(
+      `SELECT c.*, (SELECT count(*) FROM cluster_agents a WHERE a.cluster_id = c.id AND a.role = 'worker' AND a.status = ANY($2))::int AS live_workers
+         FROM clusters c WHERE c.id = $1 FOR NO KEY UPDATE OF c`,
+      [id, LIVE_WORKER],
+    );
+    return rows.length ? { cluster: toEntities(this.ds, Cluster, rows)[0], live: rows[0].live_workers } : null;
   }
 
   /**
@@ -98,8 +108,10 @@ export class ClusterRepository {
 
   /** Writes the patch only while the cluster is still in `expected`; false when it had moved on. */
   async updateIf(m: EntityManager, id: string, expected: ClusterStatus, patch: Partial<Cluster>): Promise<boolean> {
-    const r = await m.getRepository(Cluster).update({ id, status: expected }, patch as QueryDeepPartialEntity<Cluster>);
-    return (r.affected ?? 0) > 0;
+    const set = setClause(this.ds, Cluster, patch, 3);
+    // TypeORM answers an UPDATE with [rows, affected count]
+    const [, affected] = (await m.query(`UPDATE clusters SET ${set.sql} WHERE id = $1 AND status = $2`, [id, expected, ...set.values])) as [unknown, number];
+    return affected > 0;
   }
 
   list(f: ClusterListFilter): Promise<[Cluster[], number]> {
@@ -192,8 +204,13 @@ export class ClusterRepository {
   }
 
   async recordDecision(m: EntityManager, d: Partial<ScalingDecision>): Promise<ScalingDecision> {
-    const repo = m.getRepository(ScalingDecision);
-    return repo.save(repo.create(d));
+    // one INSERT … RETURNING (save() diffs the entity and re-reads it)
+    const rows: Record<string, unknown>[] = await m.query(
+      `INSERT INTO scaling_decisions (cluster_id, source, requested_by, reason_code, reason, rule, from_workers, to_workers, applied, inputs)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING *`,
+      [d.clusterId, d.source, d.requestedBy ?? null, d.reasonCode, d.reason ?? null, d.rule ?? null, d.fromWorkers, d.toWorkers, d.applied, JSON.stringify(d.inputs ?? {})],
+    );
+    return toEntities(this.ds, ScalingDecision, rows)[0];
   }
 
   /** Many decisions in one INSERT (the autoscale tick's batch); ids follow the order given. */

@@ -62,9 +62,9 @@ export class ClusterTransitions {
     // row lock still serialises across processes.
     const out = await this.serial.run(id, () =>
       this.repo.transaction(async (m) => {
-        const c = await this.repo.lock(m, id);
-        if (!c) throw notFound('cluster', id);
-        return this.applyLocked(m, c, intent, actor, capacity);
+        const locked = await this.repo.lockWithLive(m, id);
+        if (!locked) throw notFound('cluster', id);
+        return this.applyLocked(m, locked.cluster, intent, actor, capacity, locked.live);
       }),
     );
     if (out.converge) await this.converge(id);
@@ -75,8 +75,15 @@ export class ClusterTransitions {
    * Applies an intent inside the caller's transaction, which must hold the cluster's row lock (the
    * lifecycle job decides and applies under one lock). The caller converges after its commit.
    */
-  async applyLocked(m: EntityManager, c: Cluster, intent: ClusterIntent, actor: Actor, capacity?: { min: number; max: number }): Promise<Applied & { converge: boolean }> {
-    const live = (await this.repo.counts([c.id], m)).get(c.id)!.currentWorkers;
+  async applyLocked(
+    m: EntityManager,
+    c: Cluster,
+    intent: ClusterIntent,
+    actor: Actor,
+    capacity?: { min: number; max: number },
+    liveWorkers?: number,
+  ): Promise<Applied & { converge: boolean }> {
+    const live = liveWorkers ?? (await this.repo.counts([c.id], m)).get(c.id)!.currentWorkers;
     const now = new Date();
     const r = planTransition(stateOf(c, live, capacity ?? (await this.capacityOf(c, m))), intent, now);
     if (!r.ok) throw toError(r, c.id);
@@ -126,7 +133,7 @@ export class ClusterTransitions {
   }
 
   private async capacityOf(c: Cluster, m?: EntityManager): Promise<{ min: number; max: number }> {
-    const { definition } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true, manager: m });
+    const definition = await this.blueprints.definitionFor(c.blueprintId, c.blueprintVersion, m);
     const cap = workerCapacity(workerDefinitions(definition).map((d) => ({ name: d.name, ...d.count })));
     return { min: cap.min, max: cap.max };
   }

@@ -51,7 +51,7 @@ export class ManifestRepository {
     const c = row && (await this.clusters.find(clusterId));
     if (!c) return null;
     const agents = await this.clusters.presentAgents(clusterId);
-    const { definition } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true });
+    const definition = await this.blueprints.definitionFor(c.blueprintId, c.blueprintVersion);
     const decisions = await this.ds.getRepository(ScalingDecision).find({ where: { clusterId, applied: true }, order: { id: 'DESC' }, take: RECENT_DECISIONS });
     const [t] = (await this.ds.query(
       `SELECT count(*) FILTER (WHERE status = 'queued')::int AS queued,

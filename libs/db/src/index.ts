@@ -6,3 +6,4 @@ export * from './naming.strategy';
 export * from './database.module';
 export * from './system-settings';
 export { MIGRATIONS, MIGRATIONS_FINGERPRINT } from './migrations';
+export * from './rows';

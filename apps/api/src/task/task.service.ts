@@ -33,7 +33,7 @@ export class TaskService {
     if (!c) throw notFound('cluster', clusterId);
     if (CLOSED.includes(c.status)) throw new DomainError(ErrorCode.Conflict, `cluster ${clusterId} is ${c.status}: it takes no tasks`);
     if (dto.capability !== undefined) {
-      const { definition } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true });
+      const definition = await this.blueprints.definitionFor(c.blueprintId, c.blueprintVersion);
       const known = new Set(definition.agents.flatMap((a) => a.capabilities));
       for (const a of await this.clusters.presentAgents(clusterId)) a.capabilities.forEach((x) => known.add(x));
       if (!known.has(dto.capability)) {

@@ -62,7 +62,7 @@ export class ClusterReconciler {
   }
 
   private async converge(m: EntityManager, c: Cluster): Promise<boolean> {
-    const { definition: bp } = await this.blueprints.resolve(c.blueprintId, c.blueprintVersion, { allowInactive: true, manager: m });
+    const bp = await this.blueprints.definitionFor(c.blueprintId, c.blueprintVersion, m);
     const agents = await this.repo.presentAgents(c.id, m);
     const failed = await this.repo.failedSpawnKeys(c.id, m);
     let budget = BATCH;
