@@ -285,15 +285,23 @@ export class BudgetService {
   }
 
   private async evaluateMonitoring(now: Date): Promise<number> {
-    // the blueprint version each cluster runs, its monitoring alerts, and its latest sample
+    // the versions with monitoring alerts (each parsed once), then the latest sample of every
+    // cluster that runs one of them: joined per cluster, each row detoasted its version's whole
+    // definition and carried its alerts again, most of this pass's time at 10,000 clusters
+    const versions = (await this.ds.query(
+      `SELECT blueprint_id || '@' || version AS key, definition->'monitoring'->'alerts' AS alerts FROM blueprint_versions
+        WHERE jsonb_typeof(definition->'monitoring'->'alerts') = 'array'`,
+    )) as { key: string; alerts: { condition?: unknown; action?: unknown }[] }[];
+    if (!versions.length) return 0;
+    const alertsOf = new Map(versions.map((v) => [v.key, v.alerts]));
     const rows = (await this.ds.query(
-      `SELECT c.id, v.definition->'monitoring'->'alerts' AS alerts, s.*
+      `SELECT c.id, c.blueprint_id || '@' || c.blueprint_version AS key, s.*
          FROM clusters c
-         JOIN blueprint_versions v ON v.blueprint_id = c.blueprint_id AND v.version = c.blueprint_version
          JOIN LATERAL (SELECT queue_length, running_tasks, queue_wait_ms, tasks_per_minute, avg_response_ms, error_rate, load_percentage, cpu_usage, memory_usage, sampled_at
                          FROM metric_samples WHERE cluster_id = c.id ORDER BY sampled_at DESC LIMIT 1) s ON true
-        WHERE c.status <> 'destroyed' AND jsonb_typeof(v.definition->'monitoring'->'alerts') = 'array'`,
-    )) as ({ id: string; alerts: { condition?: unknown; action?: unknown }[] } & Record<string, number | null>)[];
+        WHERE c.status <> 'destroyed' AND c.blueprint_id || '@' || c.blueprint_version = ANY($1)`,
+      [[...alertsOf.keys()]],
+    )) as ({ id: string; key: string } & Record<string, number | null>)[];
     let raised = 0;
     const day = periodBounds('day', now).start;
     for (const r of rows) {
@@ -308,7 +316,7 @@ export class BudgetService {
         cpu_usage: r.cpu_usage,
         memory_usage: r.memory_usage,
       };
-      for (const a of r.alerts) {
+      for (const a of alertsOf.get(r.key)!) {
         if (typeof a?.condition !== 'string') continue;
         const cond = parseAlertCondition(a.condition);
         if ('error' in cond || !conditionHolds(cond, sample)) continue;
