@@ -35,6 +35,19 @@ export function snapshotOf(s: MetricSample): MetricsSnapshot {
   };
 }
 
+/** Whether a row locked now is, in everything the policy read, the row it was evaluated on. */
+function sameScalingState(now: Cluster, read: Cluster): boolean {
+  return (
+    now.status === read.status &&
+    now.targetWorkers === read.targetWorkers &&
+    now.minWorkers === read.minWorkers &&
+    now.maxWorkers === read.maxWorkers &&
+    now.autoscalingEnabled === read.autoscalingEnabled &&
+    (now.lastScaledAt?.getTime() ?? null) === (read.lastScaledAt?.getTime() ?? null) &&
+    JSON.stringify(now.scaling) === JSON.stringify(read.scaling)
+  );
+}
+
 /** Clusters the autoscaler acts on: running, opted in, with a scaling rule. */
 function takesPart(c: Cluster): boolean {
   return RUNNABLE.includes(c.status) && c.autoscalingEnabled && !!c.scaling;
@@ -98,47 +111,53 @@ export class Autoscaler {
 
   /**
    * The tick's evaluation of many clusters at once, with the same outcome per cluster as
-   * `evaluate`: one transaction locks the rows (in id order; rows another transaction holds are
-   * skipped and returned, for the caller to evaluate one by one), reads every input in a few set
-   * queries (latest samples, recommendations, live counts, budgets; each blueprint version once),
-   * evaluates each cluster, updates those whose target changes and records every decision in one
-   * INSERT: about eight statements per batch (plus an UPDATE per cluster that scales) where
-   * `evaluate` takes about eight per cluster.
+   * `evaluate`, in a few set statements: the clusters are read with their live workers and the
+   * inputs (latest samples, recommendations, budgets; each blueprint version once) without a lock,
+   * and the policy runs on each. Most clusters hold their size: their decisions are recorded in one
+   * INSERT, and nothing else is written. Only the clusters whose target changes are locked (FOR NO
+   * KEY UPDATE SKIP LOCKED, in id order) and written through the transition path, in the same
+   * transaction, if their row is still as it was read; one that moved meanwhile, or that another
+   * transaction holds, is returned instead, for the caller to evaluate alone under its lock (its
+   * decision is recorded there). Locking every row of the batch wrote a row lock into each cluster
+   * row on every tick to change a few of them.
    */
   async evaluateBatch(ids: string[]): Promise<{ evaluated: number; skipped: string[] }> {
     if (!ids.length) return { evaluated: 0, skipped: [] };
+    const now = new Date();
+    const read = (await this.repo.forAutoscaling(ids)).filter((r) => takesPart(r.cluster));
+    if (!read.length) return { evaluated: 0, skipped: [] };
+    const inputs = await this.inputsFor(
+      read.map((r) => r.cluster),
+      this.repo.ds.manager,
+      now,
+    );
+    const decided: { c: Cluster; patch: ClusterPatch | null; decision: Partial<ScalingDecision> }[] = [];
+    for (const { cluster: c, live } of read) {
+      const d = this.decide(c, inputs.get(c.id)!, live, now);
+      if (d) decided.push({ c, ...d });
+    }
+    const skipped: string[] = [];
     const changed: string[] = [];
-    const out = await this.repo.transaction(async (m) => {
-      const locked = await m
-        .getRepository(Cluster)
-        .createQueryBuilder('c')
-        .setLock('for_no_key_update') // the same lock as ClusterRepository.lock
-        .setOnLocked('skip_locked')
-        .where('c.id IN (:...ids)', { ids })
-        .orderBy('c.id')
-        .getMany();
-      const seen = new Set(locked.map((c) => c.id));
-      const skipped = ids.filter((id) => !seen.has(id));
-      const clusters = locked.filter(takesPart);
-      if (!clusters.length) return { evaluated: 0, skipped };
-      const now = new Date();
-      const inputs = await this.inputsFor(clusters, m, now);
-      const counts = await this.repo.counts(clusters.map((c) => c.id), m);
-      const decisions: Partial<ScalingDecision>[] = [];
-      for (const c of clusters) {
-        const d = this.decide(c, inputs.get(c.id)!, counts.get(c.id)!.currentWorkers, now);
-        if (!d) continue;
-        if (d.patch) {
-          await this.transitions.write(m, c, d.patch);
+    const decisions = decided.filter((d) => !d.patch).map((d) => d.decision);
+    const changing = decided.filter((d) => d.patch);
+    await this.repo.transaction(async (m) => {
+      if (changing.length) {
+        const locked = new Map((await this.repo.lockMany(m, changing.map((d) => d.c.id))).map((c) => [c.id, c]));
+        for (const d of changing) {
+          const c = locked.get(d.c.id);
+          if (!c || !sameScalingState(c, d.c)) {
+            skipped.push(d.c.id);
+            continue;
+          }
+          await this.transitions.write(m, c, d.patch!);
           changed.push(c.id);
+          decisions.push(d.decision);
         }
-        decisions.push(d.decision);
       }
       await this.repo.recordDecisions(m, decisions);
-      return { evaluated: decisions.length, skipped };
     });
     await this.converge(changed);
-    return out;
+    return { evaluated: decisions.length, skipped };
   }
 
   /** The policy's answer for a locked cluster: the row patch (null: nothing to change) and the decision to record. */

@@ -60,6 +60,27 @@ export class ClusterRepository {
     return toEntities(this.ds, Cluster, await m.query(`SELECT * FROM clusters WHERE id = $1 FOR NO KEY UPDATE`, [id]))[0] ?? null;
   }
 
+  /**
+   * Clusters as they are now (not locked), each with its live workers, in one statement: the
+   * columns the autoscaler reads (status, bounds, target, scaling rule and history, blueprint);
+   * the others are left unset, which at 10,000 clusters halves what the tick reads.
+   */
+  async forAutoscaling(ids: string[], m: EntityManager = this.ds.manager): Promise<{ cluster: Cluster; live: number }[]> {
+    const rows: (Record<string, unknown> & { live_workers: number })[] = await m.query(
+      `SELECT c.id, c.status, c.blueprint_id, c.blueprint_version, c.min_workers, c.max_workers, c.target_workers,
+              c.scaling, c.autoscaling_enabled, c.last_scaled_at, (SELECT count(*) FROM cluster_agents a WHERE a.cluster_id = c.id AND a.role = 'worker' AND a.status = ANY($2))::int AS live_workers
+         FROM clusters c WHERE c.id = ANY($1) ORDER BY c.id`,
+      [ids, LIVE_WORKER],
+    );
+    const clusters = toEntities(this.ds, Cluster, rows);
+    return clusters.map((cluster, i) => ({ cluster, live: rows[i].live_workers }));
+  }
+
+  /** These rows locked as `lock` does, in id order; rows another transaction holds are left out. */
+  async lockMany(m: EntityManager, ids: string[]): Promise<Cluster[]> {
+    return toEntities(this.ds, Cluster, await m.query(`SELECT * FROM clusters WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED`, [ids]));
+  }
+
   /** `lock`, and the cluster's live workers counted under the lock, in one round trip. */
   async lockWithLive(m: EntityManager, id: string): Promise<{ cluster: Cluster; live: number } | null> {
     const rows: (Record<string, unknown> & { live_workers: number })[] = await m.query(

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { MetricSample } from '#db';
+import { MetricSample, toEntities } from '#db';
 import { LIVE_WORKER } from '#scaling';
 
 /**
@@ -95,15 +95,16 @@ export class MetricsRepository {
   /** The newest sample of each of these clusters (one statement; clusters without one are absent). */
   async latestOf(clusterIds: string[], m: EntityManager = this.ds.manager): Promise<Map<string, MetricSample>> {
     if (!clusterIds.length) return new Map();
-    const rows = await m
-      .getRepository(MetricSample)
-      .createQueryBuilder('s')
-      .distinctOn(['s.cluster_id'])
-      .where('s.cluster_id IN (:...clusterIds)', { clusterIds })
-      .orderBy('s.cluster_id')
-      .addOrderBy('s.sampled_at', 'DESC')
-      .addOrderBy('s.id', 'DESC')
-      .getMany();
+    // one index probe per cluster (newest first, LIMIT 1), as a lateral join; plain SQL mapped to entities
+    const rows = toEntities(
+      this.ds,
+      MetricSample,
+      await m.query(
+        `SELECT s.* FROM unnest($1::uuid[]) AS i(id)
+           JOIN LATERAL (SELECT * FROM metric_samples WHERE cluster_id = i.id ORDER BY sampled_at DESC, id DESC LIMIT 1) s ON true`,
+        [clusterIds],
+      ),
+    );
     return new Map(rows.map((r) => [r.clusterId, r]));
   }
 

@@ -4,8 +4,8 @@ import { Autoscaler, ClusterRepository } from '#cluster';
 import { JobName, JobPayloads, JobProducer, QueueName } from '#queue';
 import { JobHandler } from '../consumers';
 
-/** Clusters evaluated per transaction in a tick: their row locks are held for one batch only. */
-const TICK_BATCH = 200;
+/** Clusters evaluated per batch in a tick (a few statements each; only the clusters that change are locked). */
+const TICK_BATCH = 1000;
 
 /**
  * The autoscale queue. One tick per system every AUTOSCALE_INTERVAL_SECONDS (a job scheduler)
