@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, ScalingDecision, ScalingSource, setClause, toEntities } from '#db';
 import { AWAKE, CONVERGING, LIVE_WORKER, PRESENT, RUNNABLE } from '#scaling';
@@ -168,8 +168,10 @@ export class ClusterRepository {
     });
   }
 
-  presentAgents(clusterId: string, m: EntityManager = this.ds.manager): Promise<ClusterAgent[]> {
-    return m.getRepository(ClusterAgent).find({ where: { clusterId, status: In([...PRESENT]) }, order: { createdAt: 'ASC', id: 'ASC' } });
+  async presentAgents(clusterId: string, m: EntityManager = this.ds.manager): Promise<ClusterAgent[]> {
+    // read at every reconcile step, up to a thousand rows: plain SQL mapped to entities
+    const rows: Record<string, unknown>[] = await m.query(`SELECT * FROM cluster_agents WHERE cluster_id = $1 AND status = ANY($2) ORDER BY created_at, id`, [clusterId, PRESENT]);
+    return toEntities(this.ds, ClusterAgent, rows);
   }
 
   async insertAgent(m: EntityManager, fields: Partial<ClusterAgent>): Promise<ClusterAgent> {
