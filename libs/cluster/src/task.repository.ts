@@ -104,6 +104,40 @@ export class TaskRepository {
   }
 
   /**
+   * The agent that has just finished a task takes the next queued task it can run, in one
+   * statement, without the dispatch pass: the agent is still idle and unclaimed (locked here, so a
+   * dispatch that locked it first wins and this takes nothing), the cluster runs and has no budget
+   * (a budget's reservation needs the dispatch pass), and the task is the most urgent queued one
+   * with a capability the agent has, not held by another claimer (SKIP LOCKED). Nothing here
+   * waits on a lock another path holds while holding one of its own, so it cannot deadlock with
+   * dispatch (cluster, then agents, then tasks) or the reconciler (cluster, then agents). Returns
+   * the task taken, or null.
+   */
+  async claimNext(clusterId: string, agentId: string): Promise<{ taskId: string; attemptsLeft: number } | null> {
+    const [row] = (await this.ds.query(
+      `WITH a AS (
+         SELECT id, capabilities FROM cluster_agents
+          WHERE id = $2 AND cluster_id = $1 AND role = 'worker' AND status = 'idle' AND current_task_id IS NULL FOR UPDATE),
+       q AS (
+         SELECT t.id, t.max_attempts - t.attempts AS left_attempts FROM tasks t, a
+          WHERE t.cluster_id = $1 AND t.status = 'queued' AND (t.capability IS NULL OR t.capability = ANY(a.capabilities))
+            AND EXISTS (SELECT 1 FROM clusters c WHERE c.id = $1 AND c.status = ANY($3))
+            AND NOT EXISTS (SELECT 1 FROM budgets b WHERE b.cluster_id = $1)
+          ORDER BY t.priority DESC, t.created_at, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED),
+       t AS (
+         UPDATE tasks SET status = 'running', agent_id = $2, reserved_cost = 0, started_at = clock_timestamp(), updated_at = now()
+           FROM q WHERE tasks.id = q.id AND tasks.status = 'queued' RETURNING tasks.id, q.left_attempts),
+       u AS (
+         UPDATE cluster_agents SET status = 'busy', current_task_id = t.id, updated_at = now() FROM t WHERE cluster_agents.id = $2 RETURNING 1)
+       SELECT t.id, t.left_attempts, (SELECT count(*) FROM u)::int AS agents FROM t`,
+      [clusterId, agentId, RUNNABLE],
+    )) as { id: string; left_attempts: number; agents: number }[];
+    if (!row) return null;
+    if (row.agents !== 1) throw new Error(`claim: agent ${agentId} was locked idle but not updated`);
+    return { taskId: row.id, attemptsLeft: row.left_attempts };
+  }
+
+  /**
    * The execute job's first read, one round trip: the task as it is now, and what its agent runs
    * it with (Genesis system prompt and effective config); null parts when either is gone.
    */

@@ -132,7 +132,7 @@ export class TaskHandler implements JobHandler {
 
   private async finish(clusterId: string, taskId: string, agentId: string, outcome: TaskOutcome): Promise<void> {
     const { agentStatus } = await this.tasks.finish(taskId, agentId, outcome, PRICE_CURRENCY);
-    await this.afterRelease(clusterId, agentStatus);
+    await this.afterRelease(clusterId, agentStatus, agentId);
   }
 
   private async release(clusterId: string, taskId: string, agentId: string): Promise<void> {
@@ -140,16 +140,22 @@ export class TaskHandler implements JobHandler {
   }
 
   /**
-   * A freed agent takes the next task: this job runs the cluster's dispatch pass itself, which
-   * costs one transaction where a dispatch job cost a queue round trip, a job's life cycle and then
-   * the same transaction. A drained agent lets the cluster finish its scale-down. The outcome is
-   * already committed, so a failure here must not fail (and retry) this job: the dispatch falls
-   * back to a job, and the reconcile tick dispatches and reconciles whatever is left after that.
+   * A freed agent takes the next task. First the agent itself claims the most urgent queued task
+   * it can run (one statement, `claimNext`); when it takes none (nothing it can run, a budget to
+   * reserve against, the cluster no longer running) this job runs the cluster's dispatch pass
+   * itself, which costs one transaction where a dispatch job cost a queue round trip, a job's life
+   * cycle and then the same transaction. A drained agent lets the cluster finish its scale-down.
+   * The outcome is already committed, so a failure here must not fail (and retry) this job: the
+   * dispatch falls back to a job, and the reconcile tick dispatches and reconciles whatever is
+   * left after that.
    */
-  private async afterRelease(clusterId: string, agentStatus: string): Promise<void> {
+  private async afterRelease(clusterId: string, agentStatus: string, agentId?: string): Promise<void> {
     try {
       if (agentStatus === 'stopped') await this.jobs.enqueue(JobName.ReconcileWorkers, { clusterId });
-      await this.dispatch(clusterId);
+      const next = agentId && agentStatus === 'idle' ? await this.tasks.claimNext(clusterId, agentId) : null;
+      // committed: if this enqueue is lost, the recovery pass finds the running task without a job
+      if (next) await enqueueExecutions(this.jobs, [{ data: { clusterId, taskId: next.taskId, agentId: agentId! }, attemptsLeft: next.attemptsLeft }]);
+      else await this.dispatch(clusterId);
     } catch (e) {
       this.logger.warn(`follow-up for cluster ${clusterId} not done here (${e instanceof Error ? e.message : String(e)}); handing it to a dispatch job`);
       await this.jobs.enqueue(JobName.DispatchTasks, { clusterId }).catch((e2: unknown) => {
