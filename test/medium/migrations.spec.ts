@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDataSource, MIGRATIONS, runMigrations } from '#db';
+import { createDataSource, MIGRATIONS, migrationsPending, runMigrations } from '#db';
 import { createEmptyDatabase, TestDatabase } from '../harness/database';
 
 describe('migrations', () => {
@@ -16,8 +16,10 @@ describe('migrations', () => {
     const ds = createDataSource({ url: db.url, poolSize: 2 });
     await ds.initialize();
     try {
+      assert.equal(await migrationsPending(db.url), true, 'no migrations table yet: pending');
       const ran = await runMigrations(ds);
       assert.deepEqual(ran, MIGRATIONS.map((m) => m.name));
+      assert.equal(await migrationsPending(db.url), false, 'all applied: nothing pending');
       const tables = (await ds.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).map(
         (r: { table_name: string }) => r.table_name,
       );
@@ -42,11 +44,14 @@ describe('migrations', () => {
     try {
       const results = await Promise.all(sources.map((s) => runMigrations(s)));
       assert.deepEqual(results, [[], [], []]);
-      for (let i = 0; i < MIGRATIONS.length; i++) await sources[0].undoLastMigration();
+      await sources[0].undoLastMigration();
+      assert.equal(await migrationsPending(db.url), true, 'the last migration undone: pending again');
+      for (let i = 1; i < MIGRATIONS.length; i++) await sources[0].undoLastMigration();
       const left = await sources[0].query(`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'schema_migrations'`);
       assert.equal(left[0].n, 0);
       const again = await Promise.all(sources.map((s) => runMigrations(s)));
       assert.equal(again.flat().length, MIGRATIONS.length, 'exactly one process applies each migration');
+      assert.equal(await migrationsPending(db.url), false);
     } finally {
       await Promise.all(sources.map((s) => s.destroy()));
     }

@@ -2,10 +2,13 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { ConfigError } from '#config';
 import { QueueBackendError } from '#queue';
-import { createLogger, prepareRuntime, startBanner } from '#runtime';
+import { awaitLauncherHandoff, createLogger, prepareRuntime, startBanner } from '#runtime';
 import { createApiApp, firstAdminKey } from './api.bootstrap';
 
 async function main() {
+  // under `npm start`: the launcher's DATABASE_URL, QUEUE_BACKEND and QUEUE_PREFIX, once it has
+  // run the migrations and chosen the queue backend (this process loaded its code meanwhile)
+  await awaitLauncherHandoff();
   const log = createLogger('api');
   const runtime = await prepareRuntime((m, level = 'info') => log[level](m));
   const app = await createApiApp(runtime);

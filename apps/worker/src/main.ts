@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { ConfigError } from '#config';
 import { QueueBackendError } from '#queue';
-import { createLogger, prepareRuntime } from '#runtime';
+import { awaitLauncherHandoff, createLogger, prepareRuntime } from '#runtime';
 import { createWorkerApp } from './worker.bootstrap';
 
 async function main() {
+  // under `npm start`: the launcher's DATABASE_URL, QUEUE_BACKEND and QUEUE_PREFIX, once it has
+  // run the migrations and chosen the queue backend (this process loaded its code meanwhile)
+  await awaitLauncherHandoff();
   const log = createLogger('worker');
   const runtime = await prepareRuntime((m, level = 'info') => log[level](m));
   const app = await createWorkerApp(runtime);

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { EnvDto } from './env.dto';
+import { loadDotEnv } from './dotenv';
+import { EnvDto } from './env.schema';
 
 /** Kept equal to package.json's version (and the CHANGELOG). */
 export const APP_VERSION = '0.1.0';
@@ -191,10 +191,4 @@ function parseRates(raw: string | undefined, problems: string[]): Record<string,
     problems.push(`AGENT_HOURLY_RATES: not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
   return out;
-}
-
-/** Reads ./.env when present; variables already set in the environment win. */
-export function loadDotEnv(): void {
-  const file = path.resolve('.env');
-  if (fs.existsSync(file)) process.loadEnvFile(file);
 }

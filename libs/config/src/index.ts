@@ -1,2 +1,3 @@
 export * from './config';
-export * from './env.dto';
+export * from './dotenv';
+export * from './env.schema';

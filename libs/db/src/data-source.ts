@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { PostgresDataSourceOptions } from 'typeorm/driver/postgres/PostgresDataSourceOptions';
 import { ENTITIES } from './entities';
-import { MIGRATIONS } from './migrations';
+import { MIGRATIONS, MIGRATIONS_TABLE } from './migrations';
 import { SnakeNamingStrategy } from './naming.strategy';
 
 export interface DataSourceOptions {
@@ -20,7 +20,7 @@ export function dataSourceOptions(opts: DataSourceOptions): PostgresDataSourceOp
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     migrationsRun: false,
-    migrationsTableName: 'schema_migrations',
+    migrationsTableName: MIGRATIONS_TABLE,
     uuidExtension: 'pgcrypto',
     applicationName: opts.applicationName ?? 'brain',
     extra: { max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 },

@@ -1,6 +1,7 @@
 export * from './enums';
 export * from './entities';
 export * from './data-source';
+export * from './migration-status';
 export * from './embedded-postgres';
 export * from './naming.strategy';
 export * from './database.module';

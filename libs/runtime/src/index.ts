@@ -1,3 +1,4 @@
 export * from './runtime';
 export * from './logger';
 export * from './banner';
+export * from './handoff';

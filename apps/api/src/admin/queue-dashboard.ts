@@ -1,6 +1,3 @@
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Queue } from 'bullmq';
 import express, { Express, NextFunction, Request, Response } from 'express';
@@ -43,12 +40,34 @@ const wantsHtml = (req: Request) => (req.headers.accept ?? '').includes('text/ht
  * cross-site request surface to /api.
  */
 export function mountQueueDashboard(app: Express, auth: AuthService, queues: Queue[], limits: ThrottlerStorage): void {
-  const serverAdapter = new ExpressAdapter();
-  serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
-  createBullBoard({
-    queues: queues.map((q) => new BullMQAdapter(q)),
-    serverAdapter,
-    options: { uiConfig: { boardTitle: 'BRAiN queues' } },
+  // bull-board (with lodash, valibot and ejs) is loaded by the first admin request for the board,
+  // not before the api listens: most starts never serve it. Its express app is then mounted on
+  // `holder`, an app mounted here now, so it inherits the api's settings as a direct mount would.
+  const holder = express();
+  let board: Promise<void> | undefined;
+  const loadBoard = async (): Promise<void> => {
+    const [{ createBullBoard }, { BullMQAdapter }, { ExpressAdapter }] = await Promise.all([
+      import('@bull-board/api'),
+      import('@bull-board/api/bullMQAdapter'),
+      import('@bull-board/express'),
+    ]);
+    const serverAdapter = new ExpressAdapter();
+    serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
+    createBullBoard({
+      queues: queues.map((q) => new BullMQAdapter(q)),
+      serverAdapter,
+      options: { uiConfig: { boardTitle: 'BRAiN queues' } },
+    });
+    holder.use(serverAdapter.getRouter() as Express);
+  };
+  holder.use((_req: Request, _res: Response, next: NextFunction) => {
+    (board ??= loadBoard()).then(
+      () => next(),
+      (e: unknown) => {
+        board = undefined; // tried again on the next request
+        next(e);
+      },
+    );
   });
 
   app.get(LOGIN_PATH, (_req: Request, res: Response) => {
@@ -90,5 +109,5 @@ export function mountQueueDashboard(app: Express, auth: AuthService, queues: Que
       next(e);
     }
   });
-  app.use(QUEUE_DASHBOARD_PATH, serverAdapter.getRouter());
+  app.use(QUEUE_DASHBOARD_PATH, holder);
 }

@@ -111,9 +111,13 @@ function addRequestExamples(document: OpenAPIObject): void {
   }
 }
 
-/** Swagger UI at /api/docs (the document at /api/docs-json). The key is not persisted: a reload forgets it. */
+/**
+ * Swagger UI at /api/docs (the document at /api/docs-json). The key is not persisted: a reload forgets it.
+ * The document is built on the first request for it (then kept), not before the api listens: scanning
+ * every controller and DTO is a sizeable part of the api's start-up, and most starts never serve it.
+ */
 export function setupSwagger(app: INestApplication): void {
-  SwaggerModule.setup('api/docs', app, buildOpenApiDocument(app), {
+  SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'api/docs-json',
     customSiteTitle: 'BRAiN API',
     swaggerOptions: { displayRequestDuration: true },

@@ -5,6 +5,9 @@ import { WorkerHeartbeats1764100000000 } from './1764100000000-worker-heartbeats
 import { ManifestFreshness1764200000000 } from './1764200000000-manifest-freshness';
 import { CostBudgets1764300000000 } from './1764300000000-cost-budgets';
 
+/** The table TypeORM records applied migrations in (by name). */
+export const MIGRATIONS_TABLE = 'schema_migrations';
+
 /** Every migration in order. Add new ones at the end; never edit one that has shipped. */
 export const MIGRATIONS = [InitialSchema1763942400000, LiveSpawnKeys1763985600000, SystemSettings1764000000000, WorkerHeartbeats1764100000000, ManifestFreshness1764200000000, CostBudgets1764300000000];
 
