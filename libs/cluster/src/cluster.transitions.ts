@@ -7,7 +7,7 @@ import { JobName, JobProducer } from '#queue';
 import { ClusterIntent, ClusterPatch, ClusterState, planSettlement, planTransition, Settlement, TransitionResult, workerCapacity } from '#scaling';
 import { BlueprintStore } from './blueprint.store';
 import { BudgetService } from './budget.service';
-import { ClusterRepository } from './cluster.repository';
+import { ClusterCounts, ClusterRepository } from './cluster.repository';
 
 /** Who asked for a transition, for the decision log. */
 export interface Actor {
@@ -18,6 +18,8 @@ export interface Actor {
 export interface Applied {
   cluster: Cluster;
   decision: ScalingDecision | null;
+  /** the cluster's counts as read under its lock (the answer needs no second read); unset from applyLocked */
+  counts?: ClusterCounts;
 }
 
 const toError = (r: Extract<TransitionResult, { ok: false }>, id: string) =>
@@ -46,10 +48,11 @@ export class ClusterTransitions {
     // Checked first without the lock, so a refused request does not queue behind the others;
     // checked again under the lock, since the row may change meanwhile. A cluster's blueprint
     // version never changes, so its capacity is read once.
-    const snapshot = await this.repo.find(id);
-    if (!snapshot) throw notFound('cluster', id);
+    const read = await this.repo.findWithBudgetFlag(id);
+    if (!read) throw notFound('cluster', id);
+    const snapshot = read.cluster;
     // a scale-up is refused (402) once the hard budget limit is reached; scaling down always works
-    if (intent.kind === 'scale' && intent.target > snapshot.targetWorkers) {
+    if (read.budgeted && intent.kind === 'scale' && intent.target > snapshot.targetWorkers) {
       await this.budget.assertWithinBudget(id, `scale-up of cluster ${id} to ${intent.target} workers`);
     }
     const capacity = await this.capacityOf(snapshot);
@@ -62,13 +65,13 @@ export class ClusterTransitions {
     // row lock still serialises across processes.
     const out = await this.serial.run(id, () =>
       this.repo.transaction(async (m) => {
-        const locked = await this.repo.lockWithLive(m, id);
+        const locked = await this.repo.lockWithCounts(m, id);
         if (!locked) throw notFound('cluster', id);
-        return this.applyLocked(m, locked.cluster, intent, actor, capacity, locked.live);
+        return { ...(await this.applyLocked(m, locked.cluster, intent, actor, capacity, locked.counts.currentWorkers)), counts: locked.counts };
       }),
     );
     if (out.converge) await this.converge(id);
-    return { cluster: out.cluster, decision: out.decision };
+    return { cluster: out.cluster, decision: out.decision, counts: out.counts };
   }
 
   /**

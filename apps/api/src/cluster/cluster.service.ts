@@ -191,8 +191,9 @@ export class ClusterService {
   }
 
   private async transition(id: string, intent: ClusterIntent, who: Principal | undefined): Promise<ClusterDto> {
-    const { cluster } = await this.transitions.apply(id, intent, { source: ScalingSource.Manual, requestedBy: actorOf(who) });
-    return this.withCounts(cluster);
+    const { cluster, counts } = await this.transitions.apply(id, intent, { source: ScalingSource.Manual, requestedBy: actorOf(who) });
+    // the counts read under the row lock: the agents have not changed since (the worker converges after the commit)
+    return counts ? mapCluster(cluster, counts) : this.withCounts(cluster);
   }
 
   async agents(id: string, q: ListAgentsQuery): Promise<ClusterAgentListDto> {
