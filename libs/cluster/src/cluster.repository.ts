@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, ScalingDecision, ScalingSource, setClause, toEntities } from '#db';
+import { AgentRole, AgentStatus, Cluster, ClusterAgent, ClusterStatus, ClusterType, ScalingDecision, ScalingSource, insertEntities, setClause, toEntities } from '#db';
 import { AWAKE, CONVERGING, LIVE_WORKER, PRESENT, RUNNABLE } from '#scaling';
 
 export interface ClusterListFilter {
@@ -191,16 +191,9 @@ export class ClusterRepository {
     return repo.save(repo.create(fields));
   }
 
-  /**
-   * Many agents in one multi-row INSERT, in the order given; the entities come back with their
-   * generated ids and dates (insert rather than save: save's per-entity diffing cost more than the statement).
-   */
-  async insertAgents(m: EntityManager, fields: Partial<ClusterAgent>[]): Promise<ClusterAgent[]> {
-    if (!fields.length) return [];
-    const repo = m.getRepository(ClusterAgent);
-    const agents = fields.map((f) => repo.create(f));
-    await repo.insert(agents as QueryDeepPartialEntity<ClusterAgent>[]);
-    return agents;
+  /** Many agents in one INSERT, in the order given, returned as stored (generated ids and dates). */
+  insertAgents(m: EntityManager, fields: Partial<ClusterAgent>[]): Promise<ClusterAgent[]> {
+    return insertEntities(this.ds, m, ClusterAgent, fields);
   }
 
   /** Spawn keys Genesis refused: not tried again (its rules are deterministic for a definition). */

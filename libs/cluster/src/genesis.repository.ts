@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AgentSpec, dnaChecksum, FoundationEvaluation, TemplateChoice } from '#genesis';
-import { DnaSnapshot, GenesisAgent } from '#db';
+import { DnaSnapshot, GenesisAgent, insertEntities } from '#db';
 
 /** The columns of a stored Genesis agent, the same for one (`store`) and many (`storeMany`). */
 function agentFields(spec: AgentSpec, choice: TemplateChoice, evaluation: FoundationEvaluation): Partial<GenesisAgent> {
@@ -49,19 +48,16 @@ export class GenesisRepository {
    */
   async storeMany(items: { spec: AgentSpec; choice: TemplateChoice; evaluation: FoundationEvaluation }[], m: EntityManager): Promise<{ agent: GenesisAgent; dna: DnaSnapshot }[]> {
     if (!items.length) return [];
-    // insert, not save: save diffs and deep-merges every entity (their jsonb included), which cost
-    // more than the statements themselves; insert sets the generated id and dates on each entity too.
-    const agents = m.getRepository(GenesisAgent);
-    const saved = items.map(({ spec, choice, evaluation }) =>
-        agents.create(agentFields(spec, choice, evaluation)),
+    // one INSERT per table (insertEntities): save diffed and deep-merged every entity (their jsonb
+    // included), and TypeORM's insert builder still cost more than the statements themselves
+    const agents = await insertEntities(this.ds, m, GenesisAgent, items.map(({ spec, choice, evaluation }) => agentFields(spec, choice, evaluation)));
+    const dnas = await insertEntities(
+      this.ds,
+      m,
+      DnaSnapshot,
+      agents.map((agent, i) => ({ agentId: agent.id, version: 1, dna: items[i].spec.dna as unknown as Record<string, unknown>, checksum: dnaChecksum(items[i].spec.dna) })),
     );
-    await agents.insert(saved as QueryDeepPartialEntity<GenesisAgent>[]);
-    const snapshots = m.getRepository(DnaSnapshot);
-    const dnas = saved.map((agent, i) =>
-      snapshots.create({ agentId: agent.id, version: 1, dna: items[i].spec.dna as unknown as Record<string, unknown>, checksum: dnaChecksum(items[i].spec.dna) }),
-    );
-    await snapshots.insert(dnas as QueryDeepPartialEntity<DnaSnapshot>[]);
-    return saved.map((agent, i) => ({ agent, dna: dnas[i] }));
+    return agents.map((agent, i) => ({ agent, dna: dnas[i] }));
   }
 
   find(id: string): Promise<GenesisAgent | null> {

@@ -1,4 +1,4 @@
-import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 
 type Pairs = [property: string, column: string][];
 const columnsOf = new WeakMap<object, Pairs>();
@@ -42,4 +42,27 @@ export function setClause<T extends ObjectLiteral>(ds: DataSource, target: Entit
   const updated = meta.updateDateColumn;
   if (updated && !(updated.propertyName in patch)) parts.push(`"${updated.databaseName}" = now()`);
   return { sql: parts.join(', '), values };
+}
+
+/**
+ * Inserts many rows of one entity in one statement and returns them as stored (generated ids,
+ * defaults and dates included), in the order given. The rows must set the same properties (those
+ * of the first row are the columns; a property a row leaves unset is stored as null). One
+ * `INSERT … SELECT FROM jsonb_populate_recordset`: the values travel as one JSON document, where
+ * TypeORM's insert builder spent more time building the statement and reading back the generated
+ * columns than the database spent inserting.
+ */
+export async function insertEntities<T extends ObjectLiteral>(ds: DataSource, m: EntityManager, target: EntityTarget<T>, rows: Partial<T>[]): Promise<T[]> {
+  if (!rows.length) return [];
+  const meta = ds.getMetadata(target);
+  const cols = meta.columns.filter((c) => (rows[0] as Record<string, unknown>)[c.propertyName] !== undefined);
+  const doc = rows.map((r) => Object.fromEntries(cols.map((c) => [c.databaseName, (r as Record<string, unknown>)[c.propertyName] ?? null])));
+  const names = cols.map((c) => `"${c.databaseName}"`).join(', ');
+  const stored: Record<string, unknown>[] = await m.query(
+    `INSERT INTO "${meta.tableName}" (${names})
+     SELECT ${names} FROM ROWS FROM (jsonb_populate_recordset(NULL::"${meta.tableName}", $1::jsonb)) WITH ORDINALITY AS x ORDER BY x.ordinality
+     RETURNING *`,
+    [JSON.stringify(doc)],
+  );
+  return toEntities(ds, target, stored);
 }
