@@ -44,12 +44,17 @@ async function main() {
       ),
     );
 
+  // the children, then the embedded PostgreSQL if this launcher started it
+  const shutdown = async () => {
+    await stopChildren();
+    const pg = await embedded?.catch(() => undefined);
+    if (pg?.owned) await pg.stop().catch(() => undefined);
+  };
+
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await stopChildren();
-    const pg = await embedded?.catch(() => undefined);
-    if (pg?.owned) await pg.stop();
+    await shutdown();
     process.exit(code);
   };
 
@@ -107,9 +112,7 @@ async function main() {
     // already stopping (Ctrl-C, or a child exited): stopAll ends the process
     if (stopping) return;
     stopping = true;
-    await stopChildren();
-    const pg = await embedded?.catch(() => undefined);
-    if (pg?.owned) await pg.stop().catch(() => undefined);
+    await shutdown();
     throw e;
   }
   handoff.release({ DATABASE_URL: databaseUrl, QUEUE_BACKEND: queue.backend, QUEUE_PREFIX: queue.prefix });

@@ -220,12 +220,10 @@ export class Autoscaler {
   /** inputFor for many clusters, in set queries. */
   private async inputsFor(clusters: Cluster[], m: EntityManager, now: Date): Promise<Map<string, EvaluationInput>> {
     const ids = clusters.map((c) => c.id);
+    // per process, each blueprint version is read once (definitionFor)
     const definitions = new Map<string, BlueprintDefinition>();
-    for (const c of clusters) {
-      const key = `${c.blueprintId}@${c.blueprintVersion}`;
-      if (!definitions.has(key)) definitions.set(key, await this.blueprints.definitionFor(c.blueprintId, c.blueprintVersion, m));
-    }
-    const settings = new Map(clusters.map((c) => [c.id, settingsOf(c, definitions.get(`${c.blueprintId}@${c.blueprintVersion}`)!)]));
+    for (const c of clusters) definitions.set(c.id, await this.blueprints.definitionFor(c.blueprintId, c.blueprintVersion, m));
+    const settings = new Map(clusters.map((c) => [c.id, settingsOf(c, definitions.get(c.id)!)]));
     const samples = await this.metrics.latestOf(ids, m);
     const longest = Math.max(0, ...[...settings.values()].map((s) => s.stabilizationWindowSeconds ?? 0));
     const recent = new Map<string, (Recommendation & { age: number })[]>();
@@ -236,7 +234,11 @@ export class Autoscaler {
             AND inputs->>'recommendation' IS NOT NULL ORDER BY id`,
         [ids, longest],
       );
-      for (const r of rows) recent.set(r.cluster_id, [...(recent.get(r.cluster_id) ?? []), { at: r.at, target: r.target, age: Number(r.age) }]);
+      for (const r of rows) {
+        const list = recent.get(r.cluster_id) ?? [];
+        list.push({ at: r.at, target: r.target, age: Number(r.age) });
+        recent.set(r.cluster_id, list);
+      }
     }
     // Only clusters with a budget pay for the budget's queries.
     const budgeted = new Set(((await m.query(`SELECT cluster_id FROM budgets WHERE cluster_id = ANY($1)`, [ids])) as { cluster_id: string }[]).map((r) => r.cluster_id));
@@ -247,7 +249,7 @@ export class Autoscaler {
       const sample = samples.get(c.id);
       out.set(
         c.id,
-        this.input(c, definitions.get(`${c.blueprintId}@${c.blueprintVersion}`)!, s, {
+        this.input(c, definitions.get(c.id)!, s, {
           metrics: sample ? snapshotOf(sample) : null,
           recommendations: window > 0 ? (recent.get(c.id) ?? []).filter((r) => r.age < window).map(({ at, target }) => ({ at, target })) : [],
           budgetMax: budgeted.has(c.id) ? await this.budget.maxWorkers(c, m, now) : undefined,

@@ -42,9 +42,8 @@ export type SyncOutcome = 'created' | 'version_added' | 'unchanged' | 'refused_e
 @Injectable()
 export class BlueprintStore {
   private readonly logger = new Logger(BlueprintStore.name);
+  /** Parsed definitions by `id@version`, bounded and local to the process (see definitionOf). */
   private readonly parsed = new Map<string, BlueprintDefinition>();
-  /** Definitions by blueprint and version (see definitionFor). */
-  private readonly byVersion = new Map<string, BlueprintDefinition>();
 
   constructor(private readonly repo: BlueprintRepository) {}
 
@@ -147,15 +146,11 @@ export class BlueprintStore {
    * and local to the process: scale, task, tick and reconcile paths read it without a round trip.
    */
   async definitionFor(id: string, version: string, m?: EntityManager): Promise<BlueprintDefinition> {
-    const key = `${id}@${version}`;
-    const hit = this.byVersion.get(key);
+    const hit = this.parsed.get(`${id}@${version}`);
     if (hit) return hit;
     const v = await this.repo.findVersion(id, version, m);
     if (!v) throw notFound(`version of blueprint ${id}`, version);
-    const definition = this.definitionOf(v);
-    if (this.byVersion.size >= 200) this.byVersion.delete(this.byVersion.keys().next().value!);
-    this.byVersion.set(key, definition);
-    return definition;
+    return this.definitionOf(v);
   }
 
   /**
@@ -204,9 +199,9 @@ export class BlueprintStore {
 
   /** The YAML is the source of truth (the definition column serves SQL); every reader gets the loader's current shape. */
   private definitionOf(v: BlueprintVersion): BlueprintDefinition {
-    // Stored versions never change, so a parsed one can be kept: scale and task requests read
-    // the definition on every call. Keyed by checksum, bounded, and local to the process.
-    const key = `${v.blueprintId}@${v.version}:${v.checksum}`;
+    // Stored versions never change (an edited file is refused, nothing deletes one), so a parsed
+    // one is kept: scale, task, tick and reconcile paths read the definition on every call.
+    const key = `${v.blueprintId}@${v.version}`;
     const hit = this.parsed.get(key);
     if (hit) return hit;
     const { blueprint, problems } = parseBlueprintYaml(v.yaml);

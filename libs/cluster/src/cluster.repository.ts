@@ -21,6 +21,15 @@ export interface ClusterCounts {
 }
 
 
+/** SQL over a cluster row `c`: its live workers ($live) and present agents ($present), counted from the agent rows. */
+const liveWorkersOf = (live: string) => `(SELECT count(*) FROM cluster_agents a WHERE a.cluster_id = c.id AND a.role = 'worker' AND a.status = ANY(${live}))::int`;
+const countsOf = (live: string, present: string) =>
+  `${liveWorkersOf(live)} AS current_workers, (SELECT count(*) FROM cluster_agents a WHERE a.cluster_id = c.id AND a.status = ANY(${present}))::int AS agents_count`;
+/** SQL over a cluster row `c`: whether it has a budget (which may refuse work or hold it back). */
+const BUDGETED = `EXISTS (SELECT 1 FROM budgets b WHERE b.cluster_id = c.id) AS budgeted`;
+
+type RowWithCounts = Record<string, unknown> & { current_workers: number; agents_count: number };
+
 @Injectable()
 export class ClusterRepository {
   constructor(@InjectDataSource() readonly ds: DataSource) {}
@@ -36,7 +45,7 @@ export class ClusterRepository {
   /** The cluster, and whether it has a budget (which may refuse a scale-up), in one statement. */
   async findWithBudgetFlag(id: string): Promise<{ cluster: Cluster; budgeted: boolean } | null> {
     const rows: (Record<string, unknown> & { budgeted: boolean })[] = await this.ds.query(
-      `SELECT c.*, EXISTS (SELECT 1 FROM budgets b WHERE b.cluster_id = c.id) AS budgeted FROM clusters c WHERE c.id = $1`,
+      `SELECT c.*, ${BUDGETED} FROM clusters c WHERE c.id = $1`,
       [id],
     );
     return rows.length ? { cluster: toEntities(this.ds, Cluster, rows)[0], budgeted: rows[0].budgeted } : null;
@@ -46,14 +55,17 @@ export class ClusterRepository {
    * The cluster with its counts in one statement (a read answers after one round trip instead of
    * two; at the api's read rate the second query's socket write alone was a sixth of the time).
    */
-  async findWithCounts(id: string, m: EntityManager = this.ds.manager): Promise<{ cluster: Cluster; counts: ClusterCounts } | null> {
-    const rows: (Record<string, unknown> & { current_workers: number; agents_count: number })[] = await m.query(
-      `SELECT c.*,
-              (SELECT count(*) FROM cluster_agents a WHERE a.cluster_id = c.id AND a.role = 'worker' AND a.status = ANY($2))::int AS current_workers,
-              (SELECT count(*) FROM cluster_agents a WHERE a.cluster_id = c.id AND a.status = ANY($3))::int AS agents_count
-         FROM clusters c WHERE c.id = $1`,
-      [id, LIVE_WORKER, PRESENT],
-    );
+  findWithCounts(id: string, m: EntityManager = this.ds.manager): Promise<{ cluster: Cluster; counts: ClusterCounts } | null> {
+    return this.withCounts(m, `SELECT c.*, ${countsOf('$2', '$3')} FROM clusters c WHERE c.id = $1`, id);
+  }
+
+  /** `lock`, and the cluster's counts read under the lock, in one round trip. */
+  lockWithCounts(m: EntityManager, id: string): Promise<{ cluster: Cluster; counts: ClusterCounts } | null> {
+    return this.withCounts(m, `SELECT c.*, ${countsOf('$2', '$3')} FROM clusters c WHERE c.id = $1 FOR NO KEY UPDATE OF c`, id);
+  }
+
+  private async withCounts(m: EntityManager, sql: string, id: string): Promise<{ cluster: Cluster; counts: ClusterCounts } | null> {
+    const rows: RowWithCounts[] = await m.query(sql, [id, LIVE_WORKER, PRESENT]);
     if (!rows.length) return null;
     return { cluster: toEntities(this.ds, Cluster, rows)[0], counts: { currentWorkers: rows[0].current_workers, agentsCount: rows[0].agents_count } };
   }
@@ -77,7 +89,7 @@ export class ClusterRepository {
   async forAutoscaling(ids: string[], m: EntityManager = this.ds.manager): Promise<{ cluster: Cluster; live: number }[]> {
     const rows: (Record<string, unknown> & { live_workers: number })[] = await m.query(
       `SELECT c.id, c.status, c.blueprint_id, c.blueprint_version, c.min_workers, c.max_workers, c.target_workers,
-              c.scaling, c.autoscaling_enabled, c.last_scaled_at, (SELECT count(*) FROM cluster_agents a WHERE a.cluster_id = c.id AND a.role = 'worker' AND a.status = ANY($2))::int AS live_workers
+              c.scaling, c.autoscaling_enabled, c.last_scaled_at, ${liveWorkersOf('$2')} AS live_workers
          FROM clusters c WHERE c.id = ANY($1) ORDER BY c.id`,
       [ids, LIVE_WORKER],
     );
@@ -90,27 +102,13 @@ export class ClusterRepository {
     return toEntities(this.ds, Cluster, await m.query(`SELECT * FROM clusters WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED`, [ids]));
   }
 
-  /** `lock`, and the cluster's counts read under the lock, in one round trip. */
-  async lockWithCounts(m: EntityManager, id: string): Promise<{ cluster: Cluster; counts: ClusterCounts } | null> {
-    const rows: (Record<string, unknown> & { current_workers: number; agents_count: number })[] = await m.query(
-      `SELECT c.*,
-              (SELECT count(*) FROM cluster_agents a WHERE a.cluster_id = c.id AND a.role = 'worker' AND a.status = ANY($2))::int AS current_workers,
-              (SELECT count(*) FROM cluster_agents a WHERE a.cluster_id = c.id AND a.status = ANY($3))::int AS agents_count
-         FROM clusters c WHERE c.id = $1 FOR NO KEY UPDATE OF c`,
-      [id, LIVE_WORKER, PRESENT],
-    );
-    if (!rows.length) return null;
-    return { cluster: toEntities(this.ds, Cluster, rows)[0], counts: { currentWorkers: rows[0].current_workers, agentsCount: rows[0].agents_count } };
-  }
-
   /**
    * What taking a task needs to know of its cluster, in one round trip: its status, blueprint and
    * config (for the capability check and waking it), and whether a budget may refuse the task.
    */
   async forTaskIntake(id: string): Promise<TaskIntake | null> {
     const rows: TaskIntake[] = await this.ds.query(
-      `SELECT c.id, c.status, c.blueprint_id AS "blueprintId", c.blueprint_version AS "blueprintVersion", c.config,
-              EXISTS (SELECT 1 FROM budgets b WHERE b.cluster_id = c.id) AS budgeted
+      `SELECT c.id, c.status, c.blueprint_id AS "blueprintId", c.blueprint_version AS "blueprintVersion", c.config, ${BUDGETED}
          FROM clusters c WHERE c.id = $1`,
       [id],
     );
@@ -123,7 +121,7 @@ export class ClusterRepository {
    */
   async lockForDispatch(m: EntityManager, id: string): Promise<{ status: ClusterStatus; budgeted: boolean } | null> {
     const rows: { status: ClusterStatus; budgeted: boolean }[] = await m.query(
-      `SELECT c.status, EXISTS (SELECT 1 FROM budgets b WHERE b.cluster_id = c.id) AS budgeted FROM clusters c WHERE c.id = $1 FOR NO KEY UPDATE OF c`,
+      `SELECT c.status, ${BUDGETED} FROM clusters c WHERE c.id = $1 FOR NO KEY UPDATE OF c`,
       [id],
     );
     return rows[0] ?? null;
@@ -187,8 +185,7 @@ export class ClusterRepository {
   }
 
   async insertAgent(m: EntityManager, fields: Partial<ClusterAgent>): Promise<ClusterAgent> {
-    const repo = m.getRepository(ClusterAgent);
-    return repo.save(repo.create(fields));
+    return (await this.insertAgents(m, [fields]))[0];
   }
 
   /** Many agents in one INSERT, in the order given, returned as stored (generated ids and dates). */

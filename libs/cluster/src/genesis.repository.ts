@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AgentSpec, dnaChecksum, FoundationEvaluation, TemplateChoice } from '#genesis';
 import { DnaSnapshot, GenesisAgent, insertEntities } from '#db';
 
-/** The columns of a stored Genesis agent, the same for one (`store`) and many (`storeMany`). */
+/** The columns of a stored Genesis agent. */
 function agentFields(spec: AgentSpec, choice: TemplateChoice, evaluation: FoundationEvaluation): Partial<GenesisAgent> {
   return {
     name: spec.name,
@@ -28,23 +28,13 @@ export class GenesisRepository {
 
   /** Stores an agent and its first DNA snapshot together (in the caller's transaction when given). */
   async store(spec: AgentSpec, choice: TemplateChoice, evaluation: FoundationEvaluation, m?: EntityManager): Promise<{ agent: GenesisAgent; dna: DnaSnapshot }> {
-    const run = async (tx: EntityManager) => {
-      const agents = tx.getRepository(GenesisAgent);
-      const agent = await agents.save(
-        agents.create(agentFields(spec, choice, evaluation)),
-      );
-      const snapshots = tx.getRepository(DnaSnapshot);
-      const dna = await snapshots.save(
-        snapshots.create({ agentId: agent.id, version: 1, dna: spec.dna as unknown as Record<string, unknown>, checksum: dnaChecksum(spec.dna) }),
-      );
-      return { agent, dna };
-    };
+    const run = async (tx: EntityManager) => (await this.storeMany([{ spec, choice, evaluation }], tx))[0];
     return m ? run(m) : this.ds.transaction(run);
   }
 
   /**
-   * Stores many agents and their first DNA snapshots in two INSERTs (in the caller's transaction):
-   * what `store` does per agent, for a pool of workers spawned at once.
+   * Stores many agents and their first DNA snapshots in two INSERTs (in the caller's transaction),
+   * for a pool of workers spawned at once (and for one, by `store`).
    */
   async storeMany(items: { spec: AgentSpec; choice: TemplateChoice; evaluation: FoundationEvaluation }[], m: EntityManager): Promise<{ agent: GenesisAgent; dna: DnaSnapshot }[]> {
     if (!items.length) return [];

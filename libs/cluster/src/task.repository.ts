@@ -15,6 +15,18 @@ export interface TaskOutcome {
   durationMs: number;
 }
 
+/**
+ * How a task is given to an agent, the one way both dispatch and the claim write it: from pairs
+ * `p(task_id, agent_id, reserved)`, each task still queued runs (clock_timestamp(), not now(): now()
+ * is when the transaction began, before it waited for a lock), and its agent, if still idle, is busy
+ * with it until it ends. Defines the CTEs `t` (tasks taken, with their agent) and `taken` (agents).
+ */
+const ASSIGN_CTES = `
+  t AS (UPDATE tasks SET status = 'running', agent_id = p.agent_id, reserved_cost = p.reserved, started_at = clock_timestamp(), updated_at = now()
+          FROM p WHERE tasks.id = p.task_id AND tasks.status = 'queued' RETURNING tasks.id, p.agent_id),
+  taken AS (UPDATE cluster_agents SET status = 'busy', current_task_id = t.id, updated_at = now()
+          FROM t WHERE cluster_agents.id = t.agent_id AND cluster_agents.status = 'idle' RETURNING cluster_agents.id)`;
+
 @Injectable()
 export class TaskRepository {
   constructor(@InjectDataSource() readonly ds: DataSource) {}
@@ -88,14 +100,10 @@ export class TaskRepository {
    */
   async assignMany(m: EntityManager, pairs: { taskId: string; agentId: string; reservedCost: number }[]): Promise<Set<string>> {
     if (!pairs.length) return new Set();
-    // clock_timestamp(), not now(): now() is when the transaction began, before it waited for the lock
     const rows = (await m.query(
       `WITH p AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric[]) AS p(task_id, agent_id, reserved)),
-            t AS (UPDATE tasks SET status = 'running', agent_id = p.agent_id, reserved_cost = p.reserved, started_at = clock_timestamp(), updated_at = now()
-                    FROM p WHERE tasks.id = p.task_id AND tasks.status = 'queued' RETURNING tasks.id, p.agent_id),
-            a AS (UPDATE cluster_agents SET status = 'busy', current_task_id = t.id, updated_at = now()
-                    FROM t WHERE cluster_agents.id = t.agent_id AND cluster_agents.status = 'idle' RETURNING cluster_agents.id)
-       SELECT t.id, EXISTS (SELECT 1 FROM a WHERE a.id = t.agent_id) AS taken FROM t`,
+       ${ASSIGN_CTES}
+       SELECT t.id, EXISTS (SELECT 1 FROM taken WHERE taken.id = t.agent_id) AS taken FROM t`,
       [pairs.map((p) => p.taskId), pairs.map((p) => p.agentId), pairs.map((p) => p.reservedCost.toFixed(6))],
     )) as { id: string; taken: boolean }[];
     // the agents are locked idle by the caller: one that was not is a broken caller, not a race
@@ -124,16 +132,13 @@ export class TaskRepository {
             AND EXISTS (SELECT 1 FROM clusters c WHERE c.id = $1 AND c.status = ANY($3))
             AND NOT EXISTS (SELECT 1 FROM budgets b WHERE b.cluster_id = $1)
           ORDER BY t.priority DESC, t.created_at, t.id LIMIT 1 FOR UPDATE OF t SKIP LOCKED),
-       t AS (
-         UPDATE tasks SET status = 'running', agent_id = $2, reserved_cost = 0, started_at = clock_timestamp(), updated_at = now()
-           FROM q WHERE tasks.id = q.id AND tasks.status = 'queued' RETURNING tasks.id, q.left_attempts),
-       u AS (
-         UPDATE cluster_agents SET status = 'busy', current_task_id = t.id, updated_at = now() FROM t WHERE cluster_agents.id = $2 RETURNING 1)
-       SELECT t.id, t.left_attempts, (SELECT count(*) FROM u)::int AS agents FROM t`,
+       p AS (SELECT q.id AS task_id, $2::uuid AS agent_id, 0::numeric AS reserved FROM q),
+       ${ASSIGN_CTES}
+       SELECT t.id, q.left_attempts, EXISTS (SELECT 1 FROM taken) AS taken FROM t JOIN q ON q.id = t.id`,
       [clusterId, agentId, RUNNABLE],
-    )) as { id: string; left_attempts: number; agents: number }[];
+    )) as { id: string; left_attempts: number; taken: boolean }[];
     if (!row) return null;
-    if (row.agents !== 1) throw new Error(`claim: agent ${agentId} was locked idle but not updated`);
+    if (!row.taken) throw new Error(`claim: agent ${agentId} was locked idle but not updated`);
     return { taskId: row.id, attemptsLeft: row.left_attempts };
   }
 
@@ -182,13 +187,14 @@ export class TaskRepository {
    * Ends a task and frees its agent in one statement (one round trip, atomic like a transaction),
    * keeping the agent's and the cluster's counters true and recording the task's cost entry. A task
    * cancelled meanwhile keeps its status (nothing is counted or recorded); the agent is freed all
-   * the same. Returns the agent's new status (stopped when it was draining).
+   * the same. Returns the agent's new status (stopped when it was draining; `unknown` when it no
+   * longer held the task).
    *
    * Lock order is task, cluster, agent, as in every other path that takes more than one of them
    * (dispatch and the reconciler lock the cluster before its agents): `c` reads `t`, and `a`'s
    * condition reads `c`, so each runs to completion before the next locks its row.
    */
-  async finish(taskId: string, agentId: string, outcome: TaskOutcome, currency: string): Promise<{ agentStatus: string; recorded: boolean }> {
+  async finish(taskId: string, agentId: string, outcome: TaskOutcome, currency: string): Promise<string> {
     const ok = outcome.status === TaskStatus.Succeeded;
     // SET expressions see the old row, so the running average uses the count before this task;
     // $13 is 1 when the task was still running (its outcome is recorded), else 0.
@@ -217,7 +223,7 @@ export class TaskRepository {
          INSERT INTO cost_entries (role, cluster_id, kind, amount, currency, quantity, model, task_id, agent_id, occurred_at)
          SELECT (SELECT role FROM cluster_agents WHERE id = $2), t.cluster_id, 'tokens', $9, $11, $12, $6, $1, $2, clock_timestamp()
            FROM t WHERE $7::int IS NOT NULL)
-       SELECT EXISTS (SELECT 1 FROM t) AS recorded, (SELECT freed FROM a) AS freed`,
+       SELECT (SELECT freed FROM a) AS freed`,
       [
         taskId,
         agentId,
@@ -232,18 +238,16 @@ export class TaskRepository {
         currency,
         (outcome.promptTokens ?? 0) + (outcome.completionTokens ?? 0),
       ],
-    )) as { recorded: boolean; freed: string | null }[];
-    return { agentStatus: row.freed ?? 'unknown', recorded: row.recorded };
+    )) as { freed: string | null }[];
+    return row.freed ?? 'unknown';
   }
 
-  /** Frees an agent still holding a task that ended without it (cancelled); returns its new status. */
-  release(taskId: string, agentId: string): Promise<string> {
-    return this.ds.transaction((m) => this.freeAgent(m, taskId, agentId));
-  }
-
-  /** The agent is idle again, or stopped when it was draining; a no-op if it no longer holds the task. */
-  private async freeAgent(m: EntityManager, taskId: string, agentId: string): Promise<string> {
-    const [[agent]] = (await m.query(
+  /**
+   * Frees an agent still holding a task that ended without it (cancelled): idle again, or stopped
+   * when it was draining; a no-op if it no longer holds the task. Returns its new status.
+   */
+  async release(taskId: string, agentId: string): Promise<string> {
+    const [[agent]] = (await this.ds.query(
       `UPDATE cluster_agents SET status = CASE WHEN status = 'draining' THEN 'stopped' ELSE 'idle' END,
               stopped_at = CASE WHEN status = 'draining' THEN now() ELSE stopped_at END,
               current_task_id = NULL, updated_at = now()

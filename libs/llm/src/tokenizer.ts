@@ -13,19 +13,21 @@ function enc(): Tiktoken {
   return encoding;
 }
 
-/** Counts of long texts seen lately: an agent's system prompt is counted for every task it runs. */
-const counted = new Map<string, number>();
-const COUNT_CACHE_SIZE = 256;
-const COUNT_CACHE_MIN_LENGTH = 200;
-
 export function countTokens(text: string): number {
-  if (text.length < COUNT_CACHE_MIN_LENGTH) return enc().encode(text).length;
-  let n = counted.get(text);
+  return enc().encode(text).length;
+}
+
+/** Token counts of system prompts seen lately: an agent's prompt is the same for every task it runs. */
+const promptCounts = new Map<string, number>();
+const PROMPT_CACHE_SIZE = 256;
+
+function countSystemPrompt(text: string): number {
+  let n = promptCounts.get(text);
   if (n === undefined) {
-    n = enc().encode(text).length;
+    n = countTokens(text);
     // oldest first out (a Map iterates in insertion order)
-    if (counted.size >= COUNT_CACHE_SIZE) counted.delete(counted.keys().next().value!);
-    counted.set(text, n);
+    if (promptCounts.size >= PROMPT_CACHE_SIZE) promptCounts.delete(promptCounts.keys().next().value!);
+    promptCounts.set(text, n);
   }
   return n;
 }
@@ -40,5 +42,5 @@ export function decode(tokens: number[]): string {
 
 /** Prompt tokens the way OpenAI counts chat input: content plus a few tokens of framing per message. */
 export function countMessageTokens(messages: ChatMessage[]): number {
-  return messages.reduce((n, m) => n + 4 + countTokens(m.content) + countTokens(m.role), 3);
+  return messages.reduce((n, m) => n + 4 + (m.role === 'system' ? countSystemPrompt(m.content) : countTokens(m.content)) + countTokens(m.role), 3);
 }

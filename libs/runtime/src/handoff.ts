@@ -29,6 +29,12 @@ const isRequest = (m: unknown): boolean => typeof m === 'object' && m !== null &
 export function awaitLauncherHandoff(): Promise<void> {
   if (process.env[LAUNCHER_HANDOFF_ENV] !== '1' || !process.send) return Promise.resolve();
   return new Promise((resolve) => {
+    // no listener left afterwards: the IPC channel no longer keeps this process alive (declared
+    // first: onDisconnect may run before the listeners are added)
+    const done = () => {
+      process.off('message', onMessage);
+      process.off('disconnect', onDisconnect);
+    };
     const onMessage = (m: unknown) => {
       if (!isHandoff(m)) return;
       done();
@@ -42,11 +48,6 @@ export function awaitLauncherHandoff(): Promise<void> {
       process.exit(1);
     };
     if (!process.connected) return onDisconnect();
-    // no listener left afterwards: the IPC channel no longer keeps this process alive
-    const done = () => {
-      process.off('message', onMessage);
-      process.off('disconnect', onDisconnect);
-    };
     process.on('message', onMessage);
     process.on('disconnect', onDisconnect);
     // asked for, not just awaited: the answer can never arrive before this process listens for it

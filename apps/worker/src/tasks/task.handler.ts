@@ -131,12 +131,11 @@ export class TaskHandler implements JobHandler {
   }
 
   private async finish(clusterId: string, taskId: string, agentId: string, outcome: TaskOutcome): Promise<void> {
-    const { agentStatus } = await this.tasks.finish(taskId, agentId, outcome, PRICE_CURRENCY);
-    await this.afterRelease(clusterId, agentStatus, agentId);
+    await this.afterRelease(clusterId, agentId, await this.tasks.finish(taskId, agentId, outcome, PRICE_CURRENCY));
   }
 
   private async release(clusterId: string, taskId: string, agentId: string): Promise<void> {
-    await this.afterRelease(clusterId, await this.tasks.release(taskId, agentId));
+    await this.afterRelease(clusterId, agentId, await this.tasks.release(taskId, agentId));
   }
 
   /**
@@ -149,12 +148,12 @@ export class TaskHandler implements JobHandler {
    * dispatch falls back to a job, and the reconcile tick dispatches and reconciles whatever is
    * left after that.
    */
-  private async afterRelease(clusterId: string, agentStatus: string, agentId?: string): Promise<void> {
+  private async afterRelease(clusterId: string, agentId: string, agentStatus: string): Promise<void> {
     try {
       if (agentStatus === 'stopped') await this.jobs.enqueue(JobName.ReconcileWorkers, { clusterId });
-      const next = agentId && agentStatus === 'idle' ? await this.tasks.claimNext(clusterId, agentId) : null;
+      const next = agentStatus === 'idle' ? await this.tasks.claimNext(clusterId, agentId) : null;
       // committed: if this enqueue is lost, the recovery pass finds the running task without a job
-      if (next) await enqueueExecutions(this.jobs, [{ data: { clusterId, taskId: next.taskId, agentId: agentId! }, attemptsLeft: next.attemptsLeft }]);
+      if (next) await enqueueExecutions(this.jobs, [{ data: { clusterId, taskId: next.taskId, agentId }, attemptsLeft: next.attemptsLeft }]);
       else await this.dispatch(clusterId);
     } catch (e) {
       this.logger.warn(`follow-up for cluster ${clusterId} not done here (${e instanceof Error ? e.message : String(e)}); handing it to a dispatch job`);
